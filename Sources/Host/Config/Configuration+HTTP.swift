@@ -1,0 +1,57 @@
+extension Configuration {
+    /// The HTTP API and web UI: listener, authentication, TLS, display.
+    public struct HTTP: Sendable, Equatable {
+        /// `ListenAddress`, as written (validated: `[host]:port`).
+        public var listenAddress = ":3000"
+        /// `ListenSocket`: a Unix socket path; when set, TCP is not used.
+        public var listenSocket = ""
+        /// `URLPrefix`, normalised like Orchestrator: "" or "/prefix" (no trailing slash).
+        public var urlPrefix = ""
+        /// `StatusEndpoint`.
+        public var statusEndpoint = "/api/status"
+        /// `ReadOnly`: refuse every state-changing request.
+        public var readOnly = false
+        /// `WebMessage`: banner shown on every UI page.
+        public var webMessage = ""
+        /// `PrometheusEnabled`: serve `/metrics`.
+        public var prometheusEnabled = true
+        /// `RemoveTextFromHostnameDisplay`: cosmetic, UI only.
+        public var removeTextFromHostnameDisplay = ""
+        /// `AuthenticationMethod`.
+        public var authenticationMethod = AuthenticationMethod.none
+        /// `HTTPAuthUser`.
+        public var authUser = ""
+        /// `HTTPAuthPassword` (secret).
+        public var authPassword: Secret = ""
+        /// `UseSSL`: serve HTTPS.
+        public var useSSL = false
+        /// `SSLCertFile`.
+        public var sslCertFile = ""
+        /// `SSLPrivateKeyFile`.
+        public var sslPrivateKeyFile = ""
+        /// `SSLCAFile`: CA bundle for client certificates (mutual TLS).
+        public var sslCAFile = ""
+        /// `UseMutualTLS`: require client certificates signed by `SSLCAFile`.
+        public var useMutualTLS = false
+
+        public init() {}
+
+        /// `listenAddress` parsed; the host is "" for all interfaces (`":3000"`).
+        public var listen: HostPort {
+            if case .success(let address) = HostPort.parse(listenAddress, defaultPort: nil, allowEmptyHost: true) {
+                return address
+            }
+            return HostPort(host: "", port: 3000)
+        }
+    }
+
+    /// `AuthenticationMethod` values this build supports.
+    public enum AuthenticationMethod: String, Sendable, Equatable, CaseIterable {
+        /// `""`: no authentication.
+        case none = ""
+        /// `"basic"`: one user, `HTTPAuthUser` / `HTTPAuthPassword`.
+        case basic
+        /// `"multi"`: like basic, plus user `readonly` with any password, read-only.
+        case multi
+    }
+}

@@ -1,0 +1,37 @@
+public import Logging
+import Hummingbird
+import ServiceLifecycle
+import UnixSignals
+
+/// The `orchestrator http` process: opens the backend, then runs every long-lived component
+/// in one `ServiceGroup` until SIGTERM or SIGINT, and shuts them down in reverse order.
+public struct Daemon: Sendable {
+    public let configuration: Configuration
+    public let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Fails before serving anything if the backend cannot be opened (`StoreError`).
+    public func run() async throws {
+        let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
+        logger.info("backend ready", metadata: ["SQLite3DataFile": "\(backend.path)"])
+        let logger = self.logger
+        let prefix = configuration.http.urlPrefix
+        let scheme = configuration.http.useSSL ? "https" : "http"
+        let listenHost = configuration.http.listen.host
+        let app = APIServer(configuration: configuration, backend: backend, logger: logger).makeApplication { port in
+            let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
+            logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [app],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        logger.notice("stopped")
+    }
+}

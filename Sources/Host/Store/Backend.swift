@@ -1,0 +1,121 @@
+import Foundation
+internal import GRDB
+
+/// The daemon's own state, in one SQLite file (`SQLite3DataFile`), opened in WAL mode and
+/// migrated to the current schema on open.
+public final class Backend: Sendable {
+    public let path: String
+    let database: DatabasePool
+
+    private init(path: String, database: DatabasePool) {
+        self.path = path
+        self.database = database
+    }
+
+    /// Opens (creating the file and its directory if missing) and migrates the backend.
+    /// `upTo` stops at a given migration; tests use it to build an older schema.
+    public static func open(path: String, upTo lastMigration: String? = nil) throws(StoreError) -> Backend {
+        try prepareDirectory(for: path)
+        let database: DatabasePool
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(5)
+            configuration.label = "orchestrator.backend"
+            database = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(path: path, message: "cannot open: \(reason(error)); check that the file is a SQLite database and writable by this user")
+        }
+        let migrator = Schema.migrator
+        do {
+            if try database.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError(path: path, message: "was written by a newer orchestrator (unknown schema migrations); run that version or point SQLite3DataFile elsewhere")
+            }
+            if let lastMigration {
+                try migrator.migrate(database, upTo: lastMigration)
+            } else {
+                try migrator.migrate(database)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: path, message: "schema migration failed: \(reason(error))")
+        }
+        return Backend(path: path, database: database)
+    }
+
+    /// Migrations applied to this database, oldest first.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        do {
+            return try database.read { try Schema.migrator.appliedMigrations($0) }
+        } catch {
+            throw StoreError(path: path, message: reason(error))
+        }
+    }
+
+    /// Every migration this build knows, oldest first.
+    public static var knownMigrations: [String] { Schema.migrator.migrations }
+
+    private static func prepareDirectory(for path: String) throws(StoreError) {
+        guard !path.isEmpty else {
+            throw StoreError(path: path, message: "is empty; set SQLite3DataFile to a file path")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if !directory.isEmpty, !fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            if let failure = makeDirectories(directory) {
+                throw StoreError(path: path, message: "cannot create directory \(directory): \(failure); create it or point SQLite3DataFile elsewhere")
+            }
+        } else if !directory.isEmpty, !isDirectory.boolValue {
+            throw StoreError(path: path, message: "\(directory) is not a directory")
+        }
+        let dir = directory.isEmpty ? "." : directory
+        if fm.fileExists(atPath: path) {
+            guard fm.isWritableFile(atPath: path) else {
+                throw StoreError(path: path, message: "is not writable by this user; fix its permissions or point SQLite3DataFile elsewhere")
+            }
+        } else if !fm.isWritableFile(atPath: dir) {
+            throw StoreError(path: path, message: "directory \(dir) is not writable by this user; fix its permissions or point SQLite3DataFile elsewhere")
+        }
+    }
+}
+
+/// `mkdir -p` with the OS's reason on failure (Foundation's message hides errno).
+private func makeDirectories(_ path: String) -> String? {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+        prefix += "/" + component
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            return "\(prefix): \(String(cString: strerror(errno)))"
+        }
+    }
+    return nil
+}
+
+func reason(_ error: any Error) -> String {
+    if let db = error as? DatabaseError { return db.message ?? db.description }
+    if let ns = error as NSError?, let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError {
+        return underlying.localizedDescription
+    }
+    return (error as NSError).localizedDescription
+}
+
+extension Backend {
+    /// Runs one SQL statement with positional arguments (maintenance and tests).
+    public func execute(_ sql: String, _ arguments: [String] = []) throws(StoreError) {
+        do {
+            try database.write { try $0.execute(sql: sql, arguments: StatementArguments(arguments)) }
+        } catch {
+            throw StoreError(path: path, message: reason(error))
+        }
+    }
+
+    /// The integer a one-value query returns (maintenance and tests).
+    public func count(_ sql: String) throws(StoreError) -> Int {
+        do {
+            return try database.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+        } catch {
+            throw StoreError(path: path, message: reason(error))
+        }
+    }
+}

@@ -1,0 +1,183 @@
+internal import COrchestratorSystem
+public import Foundation
+import Synchronization
+
+/// Starts programs and waits for them without blocking the cooperative pool.
+///
+/// One reaper thread sits in `waitpid(-1)` and hands each exit status to whoever awaits that
+/// pid. The process is also made a child subreaper, so that processes orphaned by our children
+/// (a hook that daemonises, a postmaster started by `pg_ctl`) are reaped here instead of
+/// lingering as zombies under an init that may not reap them.
+public enum ChildProcess {
+    public struct SpawnError: Error, Sendable, CustomStringConvertible {
+        public let executable: String
+        public let errno: Int32
+        public var description: String { "cannot start \(executable): \(String(cString: strerror(errno)))" }
+    }
+
+    /// How a child ended.
+    public enum Termination: Sendable, Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+
+        public var description: String {
+            switch self {
+            case .exited(let code): "exit status \(code)"
+            case .signalled(let signal): "killed by signal \(signal)"
+            }
+        }
+    }
+
+    /// Starts `executable` with `arguments` (no shell), stdout and stderr appended to
+    /// `outputPath` (or discarded), `stdin` fed from memory (or /dev/null). With
+    /// `newProcessGroup` the child leads its own group so it can be killed with everything it
+    /// started.
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String],
+        stdin: Data? = nil, outputPath: String? = nil, newProcessGroup: Bool = true
+    ) throws(SpawnError) -> pid_t {
+        Reaper.shared.start()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var input: [Int32] = [-1, -1]
+        if stdin != nil {
+            guard pipe(&input) == 0 else { throw SpawnError(executable: executable, errno: errno) }
+            _ = fcntl(input[1], F_SETFD, FD_CLOEXEC)
+            posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+            posix_spawn_file_actions_addclose(&actions, input[0])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        if newProcessGroup { flags |= Int32(POSIX_SPAWN_SETPGROUP) }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = Reaper.shared.registering {
+            let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            return (status == 0 ? pid : nil, status)
+        }
+        if input[0] >= 0 { close(input[0]) }
+        guard status == 0 else {
+            if input[1] >= 0 { close(input[1]) }
+            throw SpawnError(executable: executable, errno: status)
+        }
+        if let stdin, input[1] >= 0 {
+            let fd = input[1]
+            // A child that never reads its input must not block us: write from a worker.
+            DispatchQueue.global().async {
+                stdin.withUnsafeBytes { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                        if n <= 0 { break }
+                        offset += n
+                    }
+                }
+                close(fd)
+            }
+        }
+        return pid
+    }
+
+    /// Suspends until the child `pid` (started by `spawn`) ends.
+    public static func wait(_ pid: pid_t) async -> Termination {
+        await Reaper.shared.wait(pid)
+    }
+}
+
+/// The single owner of `waitpid`: nothing else in the process may call it.
+private final class Reaper: Sendable {
+    static let shared = Reaper()
+
+    private struct State {
+        var started = false
+        var running: Set<pid_t> = []
+        var finished: [pid_t: ChildProcess.Termination] = [:]
+        var waiting: [pid_t: CheckedContinuation<ChildProcess.Termination, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let hasChildren = NSCondition()
+
+    func start() {
+        let first = state.withLock { s -> Bool in
+            defer { s.started = true }
+            return !s.started
+        }
+        guard first else { return }
+        _ = csystem_set_child_subreaper()
+        let thread = Thread { [self] in loop() }
+        thread.name = "orchestrator.reaper"
+        thread.start()
+    }
+
+    /// Runs `spawn` under the lock, so the reaper cannot see the pid before it is registered.
+    func registering(_ spawn: () -> (pid_t?, Int32)) -> Int32 {
+        let status = state.withLock { s -> Int32 in
+            let (pid, status) = spawn()
+            if let pid { s.running.insert(pid) }
+            return status
+        }
+        hasChildren.lock()
+        hasChildren.signal()
+        hasChildren.unlock()
+        return status
+    }
+
+    func wait(_ pid: pid_t) async -> ChildProcess.Termination {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { s -> ChildProcess.Termination? in
+                if let t = s.finished.removeValue(forKey: pid) { return t }
+                s.waiting[pid] = continuation
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    private func loop() {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, 0)
+            if pid < 0 {
+                if errno == ECHILD {
+                    hasChildren.lock()
+                    _ = hasChildren.wait(until: Date(timeIntervalSinceNow: 1))
+                    hasChildren.unlock()
+                }
+                continue
+            }
+            let termination: ChildProcess.Termination = (status & 0x7f) == 0
+                ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+            let waiter = state.withLock { s -> CheckedContinuation<ChildProcess.Termination, Never>? in
+                // Orphans adopted as subreaper were never ours to report.
+                guard s.running.remove(pid) != nil else { return nil }
+                if let w = s.waiting.removeValue(forKey: pid) { return w }
+                s.finished[pid] = termination
+                return nil
+            }
+            waiter?.resume(returning: termination)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+public import Host
+import Foundation
+import Synchronization
+
+/// One PostgreSQL server of a test topology: its data directory, port and postmaster.
+///
+/// The postmaster leads its own process group (pg_ctl starts it with `setsid`), so `stop()`
+/// and the exit handler can take down every backend by group, even after a SIGKILL of the
+/// postmaster left orphans behind.
+public final class PGServer: Sendable, CustomStringConvertible {
+    public let name: String
+    public let host: String
+    public let port: Int
+    public let dataDirectory: String
+    public let installation: PGInstallation
+    private let pid = Mutex<Int32?>(nil)
+
+    init(name: String, host: String, port: Int, dataDirectory: String, installation: PGInstallation) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.installation = installation
+    }
+
+    public var description: String { "\(host):\(port)" }
+
+    /// The postmaster's pid while it runs.
+    public var postmasterPID: Int32? { pid.withLock { $0 } }
+
+    /// Connection parameters for the daemon's superuser (or `user`/`password` given).
+    public func conninfo(user: String = TestCredentials.user, password: String = TestCredentials.password) -> ConnInfo {
+        ConnInfo([
+            .init("host", host), .init("port", String(port)), .init("user", user),
+            .init("password", password), .init("dbname", "postgres"), .init("sslmode", "disable"),
+        ])
+    }
+
+    public func connect(timeout: Duration = .seconds(5)) async throws -> PGConnection {
+        try await PGConnection.connect(conninfo(), timeout: timeout)
+    }
+
+    /// Runs one statement on a short-lived connection.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = [], timeout: Duration = .seconds(10)) async throws -> PGResult {
+        // The connection closes when it goes out of scope.
+        try await connect().query(sql, parameters, timeout: timeout)
+    }
+
+    /// Writes `instance.conf` (port, addresses, name), which `postgresql.conf` includes.
+    func writeInstanceSettings(extra: [String: String]) throws {
+        var lines = [
+            "port = \(port)",
+            "listen_addresses = '\(host)'",
+            "unix_socket_directories = '\(dataDirectory)'",
+            "cluster_name = '\(name)'",
+        ]
+        lines += extra.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }
+        try Workspace.write(lines.joined(separator: "\n") + "\n", to: "\(dataDirectory)/instance.conf")
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    public func start() async throws {
+        ServerProcesses.track(dataDirectory)
+        try await Command.asPostgresUser(installation.tool("pg_ctl"), [
+            "start", "-w", "-t", "60", "-D", dataDirectory, "-l", "\(dataDirectory)/server.log",
+        ]).run()
+        let started = try readPostmasterPID()
+        pid.withLock { $0 = started }
+    }
+
+    /// Fast shutdown (SIGINT to the postmaster); SIGKILL of every process of the server if it
+    /// is not gone within 15 s. Also cleans up after `killPostmaster()`.
+    public func stop() async {
+        ServerProcesses.signal(SIGCONT, in: dataDirectory)
+        if let current = pid.withLock({ $0 }) { _ = kill(current, SIGINT) }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !ServerProcesses.pids(in: dataDirectory).isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        while !ServerProcesses.pids(in: dataDirectory).isEmpty {
+            ServerProcesses.signal(SIGKILL, in: dataDirectory)
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        ServerProcesses.untrack(dataDirectory)
+        pid.withLock { $0 = nil }
+    }
+
+    /// SIGKILL of the postmaster alone, as a crash would do. Its backends notice and exit.
+    public func killPostmaster() async {
+        guard let current = pid.withLock({ $0 }) else { return }
+        _ = kill(current, SIGKILL)
+        while ServerProcesses.isAlive(current) { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    /// Stops every process of the server (SIGSTOP): connections stay open but nothing answers,
+    /// as with a hung host.
+    public func freeze() {
+        if let current = pid.withLock({ $0 }) { _ = kill(current, SIGSTOP) }
+        ServerProcesses.signal(SIGSTOP, in: dataDirectory)
+    }
+
+    public func thaw() {
+        ServerProcesses.signal(SIGCONT, in: dataDirectory)
+    }
+
+    /// Stops (fast) and starts again, also after `killPostmaster()`.
+    public func restart() async throws {
+        await stop()
+        try await start()
+    }
+
+    private func readPostmasterPID() throws -> Int32 {
+        let text = try String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8)
+        guard let first = text.split(separator: "\n").first, let value = Int32(first) else {
+            throw HarnessError("\(dataDirectory)/postmaster.pid has no pid")
+        }
+        return value
+    }
+}

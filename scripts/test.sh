@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, builds once, runs the unit tests once and the
+# integration tests (real PostgreSQL servers) once per supported version, the versions in
+# parallel (each has its own port range). Exits non-zero on any failure.
+#   PG_VERSIONS="15 16 18"   which versions to run the integration tests on
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_VERSIONS="${PG_VERSIONS:-15 16 18}"
+bash scripts/setup.sh
+
+echo "== build"
+swift build --build-tests 2>&1 | grep -vE "^\[|found 1 file\(s\) which are unhandled|CMakeLists.txt|^warning: 'swift-distributed-tracing'" || true
+swift build --build-tests >/dev/null 2>&1 || { swift build --build-tests; exit 1; }
+BIN="$(swift build --show-bin-path)"
+TESTS="$BIN/orchestratorPackageTests.xctest"
+
+LOGS="$(mktemp -d /tmp/orchestrator-tests.XXXXXX)"
+status=0
+
+echo "== unit tests"
+if ! "$TESTS" --testing-library swift-testing --filter 'HostTests\.' >"$LOGS/unit.log" 2>&1; then status=1; fi
+grep -E "✘|Test run with" "$LOGS/unit.log" || true
+
+echo "== integration tests on PostgreSQL $PG_VERSIONS"
+pids=()
+for v in $PG_VERSIONS; do
+    PGHA_TEST_PG_VERSION="$v" "$TESTS" --testing-library swift-testing --filter 'IntegrationTests\.' >"$LOGS/pg$v.log" 2>&1 &
+    pids+=("$!")
+done
+i=0
+for v in $PG_VERSIONS; do
+    if ! wait "${pids[$i]}"; then status=1; fi
+    i=$((i + 1))
+    echo "-- PostgreSQL $v"
+    grep -E "✘|Test run with" "$LOGS/pg$v.log" || tail -20 "$LOGS/pg$v.log"
+done
+
+# Totals in the plain form CI reads: "Test run with N tests in M suites passed|failed ...".
+passed=$(grep -hoE "Test run with [0-9]+ tests?" "$LOGS"/*.log | awk '{ n += $4 } END { print n + 0 }')
+failed=$(grep -hE "✘ Test .* failed after" "$LOGS"/*.log | grep -v "✘ Test run" | wc -l)
+echo "logs: $LOGS"
+echo "tests: $((passed - failed)) passed, $failed failed"
+exit "$status"
