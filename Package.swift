@@ -54,6 +54,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A local primary + standbys for `make demo` and the benchmarks.
+        .executableTarget(
+            name: "pglab",
+            dependencies: [
+                "PGTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Starts real PostgreSQL topologies for the tests and the benchmarks.
         .target(
             name: "PGTestKit",
