@@ -10,8 +10,11 @@ PG_VERSIONS="${PG_VERSIONS:-15 16 18}"
 bash scripts/setup.sh
 
 echo "== build"
-swift build --build-tests 2>&1 | grep -vE "^\[|found 1 file\(s\) which are unhandled|CMakeLists.txt|^warning: 'swift-distributed-tracing'" || true
-swift build --build-tests >/dev/null 2>&1 || { swift build --build-tests; exit 1; }
+if ! swift build --build-tests >"${TMPDIR:-/tmp}/orchestrator-build.log" 2>&1; then
+    cat "${TMPDIR:-/tmp}/orchestrator-build.log"
+    exit 1
+fi
+tail -1 "${TMPDIR:-/tmp}/orchestrator-build.log"
 BIN="$(swift build --show-bin-path)"
 TESTS="$BIN/orchestratorPackageTests.xctest"
 
@@ -37,8 +40,8 @@ for v in $PG_VERSIONS; do
 done
 
 # Totals in the plain form CI reads: "Test run with N tests in M suites passed|failed ...".
-passed=$(grep -hoE "Test run with [0-9]+ tests?" "$LOGS"/*.log | awk '{ n += $4 } END { print n + 0 }')
-failed=$(grep -hE "✘ Test .* failed after" "$LOGS"/*.log | grep -v "✘ Test run" | wc -l)
+passed=$( (grep -hoE "Test run with [0-9]+ tests?" "$LOGS"/*.log || true) | awk '{ n += $4 } END { print n + 0 }')
+failed=$( (grep -hE "✘ Test .* failed after" "$LOGS"/*.log || true) | (grep -v "✘ Test run" || true) | wc -l)
 echo "logs: $LOGS"
 echo "tests: $((passed - failed)) passed, $failed failed"
 exit "$status"

@@ -38,6 +38,18 @@ public actor WriteLoad {
     }
 
     public var acknowledged: [Ack] { acks }
+
+    /// Waits until at least `count` commits were acknowledged in all (polling; a slow machine
+    /// only makes it take longer).
+    public func waitForAcknowledged(_ count: Int, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while acks.count < count {
+            guard ContinuousClock.now < deadline else {
+                throw HarnessError("only \(acks.count) of \(count) commits acknowledged within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
     public var failedAttempts: Int { failures }
 
     /// The acknowledged ids that `server` does not have.

@@ -47,9 +47,9 @@ extension HarnessTests {
         try await PGTopology.with(TopologySpec(standbys: 1)) { topology in
             let load = WriteLoad(targets: [topology.primary])
             try await load.start()
-            try await Task.sleep(for: .milliseconds(300))
+            try await load.waitForAcknowledged(20)
             let acks = await load.stop()
-            #expect(acks.count > 10)
+            #expect(acks.count >= 20)
             #expect(try await WriteLoad.missing(acks, on: topology.primary).isEmpty)
             let victim = acks[acks.count / 2].id
             try await topology.primary.query("DELETE FROM orchestrator_test_load WHERE id = $1", [String(victim)])
