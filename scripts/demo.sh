@@ -24,6 +24,9 @@ trap 'exit 0' INT TERM
 LAB=$!
 for _ in $(seq 600); do [[ -s "$DIR/servers.json" ]] && break; kill -0 "$LAB" || exit 1; sleep 0.1; done
 PRIMARY_PORT="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["primary"]["port"])' "$DIR/servers.json")"
+# Every server is on its own port of one host, so the standbys cannot be found from the
+# primary alone (pg_stat_replication shows addresses, not listening ports): seed them all.
+SEEDS="$(python3 -c 'import json,sys; print(", ".join("\"%s:%s\"" % (s["host"], s["port"]) for s in json.load(open(sys.argv[1]))["servers"]))' "$DIR/servers.json")"
 
 cat > "$DIR/orchestrator.conf.json" <<JSON
 {
@@ -33,7 +36,7 @@ cat > "$DIR/orchestrator.conf.json" <<JSON
   "PostgreSQLTopologyPassword": "\${DEMO_PG_PASSWORD}",
   "PostgreSQLSSLMode": "disable",
   "InstancePollSeconds": 1,
-  "DiscoverySeeds": ["127.0.0.1:$PRIMARY_PORT"],
+  "DiscoverySeeds": [$SEEDS],
   "RecoverMasterClusterFilters": [".*"],
   "RecoveryPeriodBlockSeconds": 60
 }

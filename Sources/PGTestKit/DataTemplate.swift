@@ -1,21 +1,29 @@
 import Foundation
 
-/// An `initdb`-ed data directory with our settings and roles, made once per version per test
-/// process and copied for every primary: copying takes milliseconds, `initdb` a second or more.
+/// `initdb`-ed data directories with our settings and roles, made ahead of need: each primary
+/// takes one (so every cluster has its own system identifier, as real clusters do), and taking
+/// one starts `initdb` of the next in the background, so only a process's first topology waits
+/// for `initdb`.
 actor DataTemplate {
     static let shared = DataTemplate()
-    private var made: [Int: Task<String, any Error>] = [:]
+    private var next: [Int: Task<String, any Error>] = [:]
+    private var counter = 0
 
-    func directory(for installation: PGInstallation, under root: String) async throws -> String {
-        if let task = made[installation.major] { return try await task.value }
-        let task = Task { try await Self.make(installation, under: root) }
-        made[installation.major] = task
+    /// A fresh data directory, to be moved into place by the caller.
+    func take(for installation: PGInstallation, under root: String) async throws -> String {
+        let task = next[installation.major] ?? makeTask(installation, root)
+        next[installation.major] = makeTask(installation, root)
         return try await task.value
     }
 
-    private static func make(_ installation: PGInstallation, under root: String) async throws -> String {
-        let dir = "\(root)/template-\(installation.major)"
-        let pwfile = "\(root)/template-\(installation.major).pw"
+    private func makeTask(_ installation: PGInstallation, _ root: String) -> Task<String, any Error> {
+        counter += 1
+        let dir = "\(root)/template-\(installation.major)-\(counter)"
+        return Task { try await Self.make(installation, at: dir) }
+    }
+
+    private static func make(_ installation: PGInstallation, at dir: String) async throws -> String {
+        let pwfile = "\(dir).pw"
         try "bootstrap-\(UUID().uuidString)\n".write(toFile: pwfile, atomically: true, encoding: .utf8)
         try Workspace.chownToPostgresUser(pwfile)
         defer { try? FileManager.default.removeItem(atPath: pwfile) }

@@ -62,12 +62,14 @@ public final class PGTopology: Sendable {
     public static func start(_ spec: TopologySpec = TopologySpec(), installation: PGInstallation? = nil) async throws -> PGTopology {
         let installation = try installation ?? PGInstallation.underTest()
         let root = try Workspace.root(for: installation.major)
-        let template = try await DataTemplate.shared.directory(for: installation, under: root)
+        let template = try await DataTemplate.shared.take(for: installation, under: root)
         let primary = try makeServer(installation, root: root)
         // Every server made so far, started or not: stop() is a no-op for one that never ran.
         var made: [PGServer] = [primary]
         do {
-            try await Command.asPostgresUser("/bin/cp", ["-a", template, primary.dataDirectory]).run()
+            guard rename(template, primary.dataDirectory) == 0 else {
+                throw HarnessError("cannot move \(template) to \(primary.dataDirectory): errno \(errno)")
+            }
             var primarySettings = spec.settings
             if spec.synchronous {
                 primarySettings["synchronous_standby_names"] = "'ANY 1 (*)'"

@@ -8,6 +8,7 @@ import NIOCore
 struct APIServer {
     let configuration: Configuration
     let backend: Backend
+    let topology: TopologyService
     let logger: Logger
 
     func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
@@ -15,6 +16,7 @@ struct APIServer {
         let prefix = configuration.http.urlPrefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let api = router.group(RouterPath(prefix.isEmpty ? "api" : "\(prefix)/api"))
         HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token).register(on: api)
+        TopologyRoutes(topology: topology, configuration: configuration).register(on: api)
         let listen = configuration.http.listen
         return Application(
             router: router,

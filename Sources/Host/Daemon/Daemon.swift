@@ -22,12 +22,14 @@ public struct Daemon: Sendable {
         let prefix = configuration.http.urlPrefix
         let scheme = configuration.http.useSSL ? "https" : "http"
         let listenHost = configuration.http.listen.host
-        let app = APIServer(configuration: configuration, backend: backend, logger: logger).makeApplication { port in
+        let topology = TopologyService(configuration: configuration, backend: backend, logger: logger)
+        let app = APIServer(configuration: configuration, backend: backend, topology: topology, logger: logger).makeApplication { port in
             let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
             logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
         }
         let group = ServiceGroup(configuration: .init(
-            services: [app],
+            // Shutdown runs in reverse: the API stops first, then probing (which saves last).
+            services: [topology, app],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -69,6 +69,15 @@ public actor PGConnection {
         handle.close()
     }
 
+    /// While no statement runs, waits until the server sends something unprompted (usually
+    /// the connection closing: a backend that exits, a server that stops) or the deadline.
+    /// True if the socket became readable. This is how a dead server is noticed at once
+    /// instead of at the next poll.
+    public func waitForServerActivity(until deadline: ContinuousClock.Instant) async -> Bool {
+        guard !busy, let conn, PQstatus(conn) == CONNECTION_OK else { return false }
+        return await SocketPoller.shared.wait(fd: PQsocket(conn), for: .read, until: deadline) == .ready
+    }
+
     /// Runs one statement with `$1…$n` parameters through the extended protocol
     /// (`PQsendQueryParams`); values travel separately from the SQL text.
     public func query(_ sql: String, _ parameters: [String?] = [], timeout: Duration) async throws(PGError) -> PGResult {

@@ -1,0 +1,45 @@
+/// How the daemon connects to every instance: one place that turns a key into connection
+/// parameters, with the topology credentials, TLS mode and deadlines from the configuration.
+public struct Connector: Sendable {
+    public var user: String
+    public var password: String
+    public var sslMode: String
+    public var database: String
+    public var connectTimeout: Duration
+    public var queryTimeout: Duration
+
+    public init(user: String, password: String, sslMode: String, database: String = "postgres",
+                connectTimeout: Duration = .seconds(2), queryTimeout: Duration = .seconds(2)) {
+        self.user = user
+        self.password = password
+        self.sslMode = sslMode
+        self.database = database
+        self.connectTimeout = connectTimeout
+        self.queryTimeout = queryTimeout
+    }
+
+    public init(_ configuration: Configuration) {
+        let pg = configuration.postgresql
+        self.init(user: pg.topologyUser, password: pg.topologyPassword.value, sslMode: pg.sslMode.rawValue,
+                  database: pg.database, connectTimeout: .seconds(pg.connectTimeoutSeconds),
+                  queryTimeout: .seconds(pg.probeTimeoutSeconds))
+    }
+
+    public func conninfo(for key: InstanceKey) -> ConnInfo {
+        var info = ConnInfo([
+            .init("host", key.host), .init("port", String(key.port)), .init("dbname", database),
+            .init("sslmode", sslMode), .init("application_name", "orchestrator"),
+            // A silent network must not keep a dead connection looking alive for minutes.
+            .init("keepalives", "1"), .init("keepalives_idle", "5"), .init("keepalives_interval", "2"),
+            .init("keepalives_count", "2"),
+            .init("tcp_user_timeout", String(Int(queryTimeout.components.seconds * 1000 + queryTimeout.components.attoseconds / 1_000_000_000_000_000))),
+        ])
+        if !user.isEmpty { info["user"] = user }
+        if !password.isEmpty { info["password"] = password }
+        return info
+    }
+
+    public func connect(_ key: InstanceKey) async throws(PGError) -> PGConnection {
+        try await PGConnection.connect(conninfo(for: key), timeout: connectTimeout)
+    }
+}

@@ -1,0 +1,66 @@
+/// An instance is `host:port`. Keys are normalised so that spellings PostgreSQL itself writes
+/// (`host='db1'` in `primary_conninfo`, `[::1]`, upper case) do not split one server in two.
+public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+
+    public init(host: String, port: Int) {
+        self.host = Self.normalise(host)
+        self.port = port
+    }
+
+    /// `host:port`, `[v6]:port`, or a bare host with `defaultPort`. Nil when malformed, the
+    /// port is outside 1…65535, or the text carries a NUL or is absurdly long.
+    public init?(parsing text: String, defaultPort: Int) {
+        guard text.utf8.count <= 300, !text.utf8.contains(0) else { return nil }
+        var hostText = Substring(text)
+        var port = defaultPort
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            hostText = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let p = Int(rest.dropFirst()) else { return nil }
+                port = p
+            }
+        } else if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon {
+            hostText = text[..<colon]
+            guard let p = Int(text[text.index(after: colon)...]) else { return nil }
+            port = p
+        }
+        guard (1...65535).contains(port) else { return nil }
+        let host = Self.normalise(String(hostText))
+        guard Self.isValidHost(host) else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    public static func < (lhs: InstanceKey, rhs: InstanceKey) -> Bool {
+        (lhs.host, lhs.port) < (rhs.host, rhs.port)
+    }
+
+    static func isValidHost(_ host: String) -> Bool {
+        !host.isEmpty && host.utf8.count <= 255
+            && host.allSatisfy { $0.isLetter || $0.isNumber || "-._:%/".contains($0) }
+    }
+
+    /// Strips quotes and IPv6 brackets, lower-cases (host names are case-insensitive).
+    static func normalise(_ raw: String) -> String {
+        var host = raw.trimmedSpaces()
+        while host.count >= 2, let first = host.first, first == host.last, first == "'" || first == "\"" {
+            host = String(host.dropFirst().dropLast()).trimmedSpaces()
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.lowercased()
+    }
+}
+
+extension String {
+    /// Without leading and trailing blanks (no Foundation needed).
+    func trimmedSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

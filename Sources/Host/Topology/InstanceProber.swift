@@ -1,0 +1,69 @@
+import Foundation
+
+/// Probes one instance through one persistent connection, reconnecting when it was lost.
+actor InstanceProber {
+    enum Outcome: Sendable {
+        case success(InstanceProbe, latency: Double)
+        case failure(PGError, latency: Double)
+    }
+
+    let key: InstanceKey
+    private let connector: Connector
+    private let clusterAliasQuery: String
+    private var connection: PGConnection?
+
+    init(key: InstanceKey, connector: Connector, clusterAliasQuery: String = "") {
+        self.key = key
+        self.connector = connector
+        self.clusterAliasQuery = clusterAliasQuery
+    }
+
+    /// One probe: connect if needed, run `ProbeQuery`, each under its own deadline.
+    func probe() async -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds() -> Double {
+            let d = start.duration(to: clock.now)
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        do {
+            let connection = try await currentConnection()
+            let result = try await connection.query(ProbeQuery.sql, timeout: connector.queryTimeout)
+            var probe = try ProbeQuery.parse(try result.singleRow(), endpoint: key.description)
+            if probe.isPrimary, !clusterAliasQuery.isEmpty {
+                // The operator's query; a failure of it must not make the instance look dead.
+                let alias = try? await connection.query(clusterAliasQuery, timeout: connector.queryTimeout).rows.first?.values.first
+                probe.detectedClusterAlias = alias ?? nil
+            }
+            return .success(probe, latency: seconds())
+        } catch {
+            if error.code != .serverError && error.code != .decoding { drop() }
+            return .failure(error, latency: seconds())
+        }
+    }
+
+    /// Waits until the deadline, or until the server closes the idle connection (which means
+    /// it went away: probe again at once).
+    func waitForServerActivity(until deadline: ContinuousClock.Instant) async -> Bool {
+        guard let connection else { return false }
+        return await connection.waitForServerActivity(until: deadline)
+    }
+
+    var isConnected: Bool { connection != nil }
+
+    func close() async {
+        await connection?.close()
+        connection = nil
+    }
+
+    private func currentConnection() async throws(PGError) -> PGConnection {
+        if let connection, await connection.isOpen { return connection }
+        let fresh = try await connector.connect(key)
+        connection = fresh
+        return fresh
+    }
+
+    private func drop() {
+        connection = nil
+    }
+}

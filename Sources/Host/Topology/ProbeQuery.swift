@@ -1,0 +1,127 @@
+import Foundation
+import HookAPI
+
+/// The one statement a probe runs: every field of `InstanceProbe` in one round trip, on a
+/// primary or a standby alike. Functions that fail during recovery (`pg_current_wal_lsn`,
+/// `pg_walfile_name`) sit behind `CASE`, which PostgreSQL evaluates lazily for volatile calls.
+enum ProbeQuery {
+    static let sql = """
+        SELECT
+          pg_is_in_recovery() AS in_recovery,
+          current_setting('server_version_num') AS version_num,
+          current_setting('server_version') AS version,
+          (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier,
+          extract(epoch FROM pg_postmaster_start_time())::text AS started_at,
+          current_setting('data_directory') AS data_directory,
+          CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
+          CASE WHEN pg_is_in_recovery()
+               THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
+               ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
+          pg_last_wal_receive_lsn()::text AS receive_lsn,
+          pg_last_wal_replay_lsn()::text AS replay_lsn,
+          extract(epoch FROM pg_last_xact_replay_timestamp())::float8 AS replay_ts,
+          extract(epoch FROM now())::float8 AS now_ts,
+          CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS replay_paused,
+          (SELECT json_build_object('status', status, 'senderHost', sender_host, 'senderPort', sender_port,
+                                    'slotName', slot_name, 'receivedTimeline', received_tli)::text
+             FROM pg_stat_wal_receiver) AS wal_receiver,
+          (SELECT coalesce(json_agg(json_build_object(
+                    'applicationName', application_name, 'clientAddress', host(client_addr),
+                    'clientHostname', client_hostname, 'state', state, 'sentLSN', sent_lsn::text,
+                    'flushLSN', flush_lsn::text, 'replayLSN', replay_lsn::text, 'syncState', sync_state,
+                    'replayLagSeconds', extract(epoch FROM replay_lag)::float8))::text, '[]')
+             FROM pg_stat_replication) AS replicas,
+          current_setting('synchronous_standby_names') AS synchronous_standby_names,
+          current_setting('primary_conninfo') AS primary_conninfo,
+          current_setting('primary_slot_name') AS primary_slot_name,
+          current_setting('cluster_name') AS cluster_name,
+          current_setting('wal_receiver_timeout') AS wal_receiver_timeout,
+          current_setting('default_transaction_read_only') AS default_transaction_read_only,
+          current_setting('wal_log_hints') AS wal_log_hints,
+          current_setting('data_checksums') AS data_checksums,
+          current_setting('port') AS port
+        """
+
+    private struct RawReceiver: Decodable {
+        var status: String?
+        var senderHost: String?
+        var senderPort: Int?
+        var slotName: String?
+        var receivedTimeline: Int?
+    }
+
+    private struct RawReplica: Decodable {
+        var applicationName: String?
+        var clientAddress: String?
+        var clientHostname: String?
+        var state: String?
+        var sentLSN: String?
+        var flushLSN: String?
+        var replayLSN: String?
+        var syncState: String?
+        var replayLagSeconds: Double?
+    }
+
+    static func parse(_ row: PGRow, endpoint: String) throws(PGError) -> InstanceProbe {
+        func lsn(_ column: String) throws(PGError) -> LSN? { try row.decodeIfPresent(column, as: LSN.self) }
+        let isPrimary = !(try row.decode("in_recovery", as: Bool.self))
+        let receiveLSN = try lsn("receive_lsn")
+        let replayLSN = try lsn("replay_lsn")
+        let replayTS = try row.decodeIfPresent("replay_ts", as: Double.self)
+        let now = try row.decode("now_ts", as: Double.self)
+        var lag: Double?
+        if !isPrimary {
+            if let receiveLSN, let replayLSN, replayLSN >= receiveLSN {
+                lag = 0
+            } else if let replayTS {
+                lag = max(0, now - replayTS)
+            }
+        }
+        let decoder = JSONDecoder()
+        var receiver: InstanceProbe.WalReceiver?
+        if let text = try row.text("wal_receiver"), let raw = try? decoder.decode(RawReceiver.self, from: Data(text.utf8)) {
+            receiver = .init(status: raw.status ?? "", senderHost: raw.senderHost, senderPort: raw.senderPort,
+                             slotName: raw.slotName, receivedTimeline: raw.receivedTimeline)
+        }
+        let replicasText = try row.text("replicas") ?? "[]"
+        guard let rawReplicas = try? decoder.decode([RawReplica].self, from: Data(replicasText.utf8)) else {
+            throw PGError(.decoding, endpoint: endpoint, operation: "probe", message: "unreadable pg_stat_replication rows")
+        }
+        let replicas = rawReplicas.map { r in
+            InstanceProbe.ReplicationRow(
+                applicationName: r.applicationName ?? "", clientAddress: r.clientAddress, clientHostname: r.clientHostname,
+                state: r.state, sentLSN: r.sentLSN.flatMap { LSN($0) }, flushLSN: r.flushLSN.flatMap { LSN($0) },
+                replayLSN: r.replayLSN.flatMap { LSN($0) }, syncState: r.syncState, replayLagSeconds: r.replayLagSeconds)
+        }
+        var conninfo = (try? ConnInfo(parsing: try row.text("primary_conninfo") ?? "")) ?? ConnInfo()
+        conninfo["password"] = nil
+        let systemIdentifier = try row.decode("system_identifier", as: String.self)
+        return InstanceProbe(
+            isPrimary: isPrimary,
+            versionNumber: try row.decode("version_num", as: Int.self),
+            version: try row.decode("version", as: String.self),
+            systemIdentifier: systemIdentifier,
+            fingerprint: "\(systemIdentifier)/\(try row.decode("started_at", as: String.self))/\(try row.decode("data_directory", as: String.self))",
+            timeline: try row.decodeIfPresent("timeline", as: Int.self),
+            currentLSN: try lsn("current_lsn"),
+            receiveLSN: receiveLSN,
+            replayLSN: replayLSN,
+            replayTimestamp: replayTS.map { Date(timeIntervalSince1970: $0) },
+            lagSeconds: lag,
+            replayPaused: try row.decode("replay_paused", as: Bool.self),
+            walReceiver: receiver,
+            replicas: replicas,
+            settings: .init(
+                synchronousStandbyNames: try row.decode("synchronous_standby_names", as: String.self),
+                primaryConnInfo: conninfo.text,
+                primarySlotName: try row.decode("primary_slot_name", as: String.self),
+                clusterName: try row.decode("cluster_name", as: String.self),
+                walReceiverTimeout: try row.decode("wal_receiver_timeout", as: String.self),
+                defaultTransactionReadOnly: try row.decode("default_transaction_read_only", as: Bool.self),
+                walLogHints: try row.decode("wal_log_hints", as: Bool.self),
+                dataChecksums: try row.decode("data_checksums", as: Bool.self),
+                port: try row.decode("port", as: Int.self)),
+            probedAt: Date(timeIntervalSince1970: now),
+            detectedClusterAlias: nil)
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Discovery and continuous probing: one poll loop per known instance, a crawl that follows
+/// replication links from every probe, and a writer that saves changes to the backend.
+///
+/// Each poll loop waits for the earliest of: its next tick, a wake-up (a neighbour lost
+/// contact), or its idle connection closing (the server went away). A frozen or silent
+/// instance only delays its own loop, by at most its deadlines.
+public final class TopologyService: Service, Sendable {
+    public let state: TopologyState
+    private let backend: Backend
+    private let connector: Connector
+    private let pollInterval: Duration
+    private let seeds: [InstanceKey]
+    private let ignore: PatternList
+    private let forgetAfterHours: Int
+    private let clusterAliasQuery: String
+    private let logger: Logger
+    private let commands: AsyncStream<Command>
+    private let commandSink: AsyncStream<Command>.Continuation
+    private let wakeups = Mutex<[InstanceKey: Wakeup]>([:])
+    private let discoverySlots: AsyncLimiter
+
+    enum Command: Sendable {
+        case poll(InstanceKey)
+        case discover(InstanceKey, TopologyState.Admission)
+    }
+
+    public init(configuration: Configuration, backend: Backend, logger: Logger) {
+        let pg = configuration.postgresql
+        let discovery = configuration.discovery
+        let saved: [InstanceRecord]
+        do {
+            saved = try backend.loadInstances()
+        } catch {
+            logger.error("starting with an empty topology: \(error)")
+            saved = []
+        }
+        self.state = TopologyState(defaultPort: pg.defaultInstancePort, saved: saved)
+        self.backend = backend
+        self.connector = Connector(configuration)
+        self.pollInterval = .seconds(discovery.instancePollSeconds)
+        self.seeds = configuration.discoverySeedAddresses.map { InstanceKey(host: $0.host, port: $0.port) }
+        self.ignore = discovery.ignoreHostnameFilters
+        self.forgetAfterHours = discovery.unseenInstanceForgetHours
+        self.clusterAliasQuery = configuration.clusters.detectClusterAliasQuery
+        self.logger = logger
+        (commands, commandSink) = AsyncStream.makeStream(of: Command.self)
+        self.discoverySlots = AsyncLimiter(max(1, discovery.maxConcurrency))
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for key in await state.keys { group.addTask { await self.pollLoop(key) } }
+                for seed in seeds { group.addTask { _ = await self.discover(seed, as: .anything) } }
+                group.addTask { await self.saveLoop() }
+                for await command in commands {
+                    switch command {
+                    case .poll(let key):
+                        group.addTask { await self.pollLoop(key) }
+                    case .discover(let key, let admission):
+                        group.addTask { _ = await self.discover(key, as: admission) }
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.commandSink.finish()
+        }
+        await saveNow()
+    }
+
+    // MARK: Discovery
+
+    /// Probes `key` and, if it qualifies, adds it to the topology and starts polling it.
+    /// Returns the instance's record (also when it was already known), or why not.
+    public func discover(_ key: InstanceKey, as admission: TopologyState.Admission) async -> Result<InstanceRecord, DiscoveryError> {
+        if let known = await state.record(key) { return .success(known) }
+        if let pattern = ignore.firstMatchingPattern(in: key.host) {
+            return .failure(DiscoveryError(key: key, message: "ignored: host matches DiscoveryIgnoreHostnameFilters \(pattern)"))
+        }
+        await discoverySlots.acquire()
+        defer { discoverySlots.release() }
+        let prober = InstanceProber(key: key, connector: connector, clusterAliasQuery: clusterAliasQuery)
+        switch await prober.probe() {
+        case .failure(let error, _):
+            await prober.close()
+            await state.candidateUnreachable(key)
+            logger.debug("discovery: \(key) unreachable: \(error)")
+            return .failure(DiscoveryError(key: key, message: error.description))
+        case .success(let probe, let latency):
+            await prober.close()
+            switch await state.admit(key, probe: probe, latency: latency, as: admission) {
+            case .added(let added):
+                logger.info("discovered \(added) (\(probe.isPrimary ? "primary" : "standby"), PostgreSQL \(probe.version))")
+                commandSink.yield(.poll(added))
+                await perform(await state.recordSuccess(added, probe: probe, latency: latency))
+                return await state.record(added).map { .success($0) } ?? .failure(DiscoveryError(key: key, message: "forgotten meanwhile"))
+            case .alias(let canonical):
+                logger.debug("discovery: \(key) is \(canonical)")
+                return await state.record(canonical).map { .success($0) } ?? .failure(DiscoveryError(key: key, message: "forgotten meanwhile"))
+            case .rejected(let reason):
+                logger.debug("discovery: \(reason)")
+                return .failure(DiscoveryError(key: key, message: reason))
+            }
+        }
+    }
+
+    /// Stops polling and drops the instance (and its saved state).
+    public func forget(_ key: InstanceKey) async -> Bool {
+        let known = await state.forget(key)
+        wake(key)
+        await saveNow()
+        return known
+    }
+
+    public func forgetCluster(_ name: String) async -> [InstanceKey] {
+        let members = await state.forgetCluster(name)
+        members.forEach(wake)
+        await saveNow()
+        return members
+    }
+
+    /// Probes the instance now instead of at its next tick.
+    public func reprobe(_ key: InstanceKey) { wake(key) }
+
+    // MARK: Polling
+
+    private func pollLoop(_ key: InstanceKey) async {
+        let wakeup = Wakeup()
+        wakeups.withLock { $0[key] = wakeup }
+        defer { wakeups.withLock { if $0[key] === wakeup { $0[key] = nil } } }
+        // The prober's connection closes when the loop ends and the prober goes away.
+        let prober = InstanceProber(key: key, connector: connector, clusterAliasQuery: clusterAliasQuery)
+        var next = ContinuousClock.now
+        while !Task.isCancelled, await state.contains(key), await state.canonical(key) == key {
+            next = ContinuousClock.now + pollInterval
+            switch await prober.probe() {
+            case .success(let probe, let latency):
+                await perform(await state.recordSuccess(key, probe: probe, latency: latency))
+            case .failure(let error, let latency):
+                let actions = await state.recordFailure(key, error: error.description, latency: latency)
+                if !actions.isEmpty { logger.warning("lost contact with \(key): \(error.message)") }
+                await perform(actions)
+            }
+            await waitForNextProbe(until: next, wakeup: wakeup, prober: prober)
+        }
+    }
+
+    private func waitForNextProbe(until deadline: ContinuousClock.Instant, wakeup: Wakeup, prober: InstanceProber) async {
+        let connected = await prober.isConnected
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            group.addTask { await wakeup.wait() }
+            if connected {
+                group.addTask {
+                    // Woken early only if the server closed the idle connection.
+                    if await prober.waitForServerActivity(until: deadline) == false {
+                        try? await Task.sleep(until: deadline, clock: .continuous)
+                    }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func perform(_ actions: [TopologyState.Action]) async {
+        for action in actions {
+            switch action {
+            case .discover(let key, let admission):
+                commandSink.yield(.discover(key, admission))
+            case .reprobe(let key):
+                wake(key)
+            }
+        }
+    }
+
+    private func wake(_ key: InstanceKey) {
+        wakeups.withLock { $0[key] }?.signal()
+    }
+
+    // MARK: Persistence
+
+    private func saveLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            let forgotten = await state.forgetUnseen(olderThan: forgetAfterHours)
+            if !forgotten.isEmpty { logger.notice("forgot instances unseen for \(forgetAfterHours) h: \(forgotten)") }
+            await saveNow()
+        }
+    }
+
+    private func saveNow() async {
+        let changes = await state.takeChanges()
+        let snapshot = await state.snapshot()
+        let clusters = snapshot.graph.nodes.mapValues(\.clusterName)
+        do {
+            try backend.saveInstances(changes.changed, removed: changes.removed, roleChanges: changes.roleChanges, clusterOf: clusters)
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+}
+
+public struct DiscoveryError: Error, Sendable, CustomStringConvertible {
+    public let key: InstanceKey
+    public let message: String
+    public var description: String { "\(key): \(message)" }
+}

@@ -1,0 +1,252 @@
+public import Foundation
+
+/// The single owner of the live topology: instance records, alternate spellings, and what
+/// changed since the store last saved. Probe results come in; the actions they call for
+/// (discover a neighbour, re-probe one at once) go out. Everything else reads snapshots.
+public actor TopologyState {
+    /// What a newly probed key must be to join the topology.
+    public enum Admission: Sendable, Equatable {
+        /// Seeds and explicit discovery: anything that answers.
+        case anything
+        /// The upstream a standby named: it must belong to the same cluster.
+        case upstreamOf(systemIdentifier: String)
+        /// A guess from `pg_stat_replication` (address + `DefaultInstancePort`): it must be a
+        /// standby of the same cluster streaming from that primary, or it is a phantom.
+        case downstreamOf(InstanceKey, systemIdentifier: String)
+    }
+
+    public enum AdmitResult: Sendable, Equatable {
+        case added(InstanceKey)
+        /// Another spelling of an instance already known.
+        case alias(of: InstanceKey)
+        case rejected(String)
+    }
+
+    public enum Action: Sendable, Equatable {
+        case discover(InstanceKey, Admission)
+        case reprobe(InstanceKey)
+    }
+
+    public struct RoleChange: Sendable {
+        public var key: InstanceKey
+        public var clusterName: String
+        public var role: String
+        public var at: Date
+    }
+
+    private var records: [InstanceKey: InstanceRecord] = [:]
+    private var aliases: [InstanceKey: InstanceKey] = [:]
+    private var graphCache: TopologyGraph?
+    private var dirty: Set<InstanceKey> = []
+    private var removed: Set<InstanceKey> = []
+    private var roleChanges: [RoleChange] = []
+    /// Candidates that did not qualify, not retried before the date.
+    private var rejectedUntil: [InstanceKey: Date] = [:]
+    private let defaultPort: Int
+    private let now: @Sendable () -> Date
+
+    /// `saved`: what the store knew, to resume from after a restart.
+    public init(defaultPort: Int, saved: [InstanceRecord] = [], now: @escaping @Sendable () -> Date = { Date() }) {
+        self.defaultPort = defaultPort
+        self.now = now
+        for record in saved { records[record.key] = record }
+    }
+
+    // MARK: Reading
+
+    public func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
+
+    public func contains(_ key: InstanceKey) -> Bool { records[canonical(key)] != nil }
+
+    public func record(_ key: InstanceKey) -> InstanceRecord? { records[canonical(key)] }
+
+    public var keys: [InstanceKey] { records.keys.sorted() }
+
+    public func snapshot() -> TopologySnapshot {
+        TopologySnapshot(records: records, graph: graph, aliases: aliases)
+    }
+
+    private var graph: TopologyGraph {
+        if let graphCache { return graphCache }
+        let built = TopologyGraph(records: records, aliases: aliases, defaultPort: defaultPort)
+        graphCache = built
+        return built
+    }
+
+    // MARK: Joining
+
+    /// Whether a candidate is worth probing now (not known, not recently rejected).
+    public func shouldDiscover(_ key: InstanceKey) -> Bool {
+        guard records[canonical(key)] == nil else { return false }
+        if let until = rejectedUntil[key], until > now() { return false }
+        return true
+    }
+
+    /// Takes in the first probe of `key`, if it qualifies under `admission`.
+    public func admit(_ key: InstanceKey, probe: InstanceProbe, latency: Double, as admission: Admission) -> AdmitResult {
+        if let known = records[canonical(key)] { return .alias(of: known.key) }
+        if let twin = records.values.first(where: { $0.probe?.fingerprint == probe.fingerprint }) {
+            aliases[key] = twin.key
+            graphCache = nil
+            return .alias(of: twin.key)
+        }
+        switch admission {
+        case .anything:
+            break
+        case .upstreamOf(let systemIdentifier):
+            guard probe.systemIdentifier == systemIdentifier else {
+                return reject(key, "belongs to another cluster (system identifier \(probe.systemIdentifier))")
+            }
+        case .downstreamOf(let parent, let systemIdentifier):
+            guard probe.systemIdentifier == systemIdentifier, !probe.isPrimary,
+                  let up = probe.upstream(defaultPort: defaultPort), canonical(up) == parent else {
+                return reject(key, "is not a standby streaming from \(parent)")
+            }
+        }
+        var record = InstanceRecord(key: key, firstSeen: now())
+        apply(probe, latency: latency, to: &record)
+        records[key] = record
+        graphCache = nil
+        noteRoleChange(record)
+        dirty.insert(key)
+        rejectedUntil[key] = nil
+        return .added(key)
+    }
+
+    /// Remembers that a candidate did not answer, so the crawl does not retry it every poll.
+    public func candidateUnreachable(_ key: InstanceKey) {
+        rejectedUntil[key] = now().addingTimeInterval(60)
+    }
+
+    private func reject(_ key: InstanceKey, _ reason: String) -> AdmitResult {
+        rejectedUntil[key] = now().addingTimeInterval(60)
+        return .rejected("\(key) \(reason)")
+    }
+
+    // MARK: Polling
+
+    /// A successful poll. Returns the neighbours to discover.
+    public func recordSuccess(_ key: InstanceKey, probe: InstanceProbe, latency: Double) -> [Action] {
+        guard var record = records[key] else { return [] }
+        let roleChanged = record.probe?.isPrimary != probe.isPrimary
+        let linksChanged = record.probe?.upstream(defaultPort: defaultPort) != probe.upstream(defaultPort: defaultPort)
+            || record.probe?.replicas.count != probe.replicas.count || !record.lastCheckValid
+        apply(probe, latency: latency, to: &record)
+        records[key] = record
+        dirty.insert(key)
+        if roleChanged || linksChanged { graphCache = nil }
+        if roleChanged { noteRoleChange(record) }
+        return neighboursToDiscover(key, probe)
+    }
+
+    /// A failed poll. The first failure after a valid check asks for an immediate re-probe of
+    /// the instance's neighbours: their view decides whether it is really dead.
+    public func recordFailure(_ key: InstanceKey, error: String, latency: Double) -> [Action] {
+        guard var record = records[key] else { return [] }
+        let wasValid = record.lastCheckValid
+        record.lastChecked = now()
+        record.lastCheckValid = false
+        record.consecutiveFailures += 1
+        record.lastError = error
+        record.lastLatency = latency
+        records[key] = record
+        dirty.insert(key)
+        guard wasValid, let node = graph.nodes[key] else { return [] }
+        return ([node.upstream].compactMap { $0 } + node.downstream).map { .reprobe($0) }
+    }
+
+    private func apply(_ probe: InstanceProbe, latency: Double, to record: inout InstanceRecord) {
+        let at = now()
+        record.probe = probe
+        record.lastChecked = at
+        record.lastSeen = at
+        record.lastCheckValid = true
+        record.consecutiveFailures = 0
+        record.lastError = nil
+        record.lastLatency = latency
+    }
+
+    private func neighboursToDiscover(_ key: InstanceKey, _ probe: InstanceProbe) -> [Action] {
+        var actions: [Action] = []
+        if let up = probe.upstream(defaultPort: defaultPort), shouldDiscover(up) {
+            actions.append(.discover(up, .upstreamOf(systemIdentifier: probe.systemIdentifier)))
+        }
+        let known = graph.nodes[key]?.downstream.compactMap { records[$0] } ?? []
+        for row in unmatchedRows(probe.replicas, known: known) {
+            guard let host = row.clientHostname ?? row.clientAddress, !host.isEmpty else { continue }
+            let candidate = InstanceKey(host: host, port: defaultPort)
+            if shouldDiscover(candidate) {
+                actions.append(.discover(candidate, .downstreamOf(key, systemIdentifier: probe.systemIdentifier)))
+            }
+        }
+        return actions
+    }
+
+    /// `pg_stat_replication` rows not explained by a known standby of this server, matched by
+    /// the `application_name` each known standby's WAL receiver uses.
+    private func unmatchedRows(_ rows: [InstanceProbe.ReplicationRow], known: [InstanceRecord]) -> [InstanceProbe.ReplicationRow] {
+        var names = known.compactMap { $0.probe?.walReceiverApplicationName }
+        return rows.filter { row in
+            if let i = names.firstIndex(of: row.applicationName) {
+                names.remove(at: i)
+                return false
+            }
+            return true
+        }
+    }
+
+    private func noteRoleChange(_ record: InstanceRecord) {
+        guard let probe = record.probe else { return }
+        let cluster = graph.nodes[record.key]?.clusterName ?? record.key.description
+        roleChanges.append(RoleChange(key: record.key, clusterName: cluster, role: probe.isPrimary ? "primary" : "standby", at: now()))
+    }
+
+    // MARK: Forgetting and persistence
+
+    /// Drops an instance (and the spellings that led to it). True if it was known.
+    @discardableResult
+    public func forget(_ key: InstanceKey) -> Bool {
+        let key = canonical(key)
+        guard records.removeValue(forKey: key) != nil else { return false }
+        aliases = aliases.filter { $0.value != key }
+        dirty.remove(key)
+        removed.insert(key)
+        graphCache = nil
+        return true
+    }
+
+    /// Drops every instance of a cluster; returns them.
+    public func forgetCluster(_ name: String) -> [InstanceKey] {
+        let members = graph.members(of: name)
+        for key in members { forget(key) }
+        return members
+    }
+
+    /// Forgets instances not seen for `hours` (`UnseenInstanceForgetHours`).
+    public func forgetUnseen(olderThan hours: Int) -> [InstanceKey] {
+        let limit = now().addingTimeInterval(-Double(hours) * 3600)
+        let stale = records.values.filter { ($0.lastSeen ?? $0.firstSeen) < limit }.map(\.key)
+        for key in stale { forget(key) }
+        return stale
+    }
+
+    /// What to write to the store: changed records, removed keys, role changes; clears them.
+    public func takeChanges() -> (changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [RoleChange]) {
+        let changed = dirty.compactMap { records[$0] }
+        let gone = Array(removed)
+        let roles = roleChanges
+        dirty = []
+        removed = []
+        roleChanges = []
+        return (changed, gone, roles)
+    }
+}
+
+/// An immutable view of the topology at one moment, for the API, analysis and recovery.
+public struct TopologySnapshot: Sendable {
+    public let records: [InstanceKey: InstanceRecord]
+    public let graph: TopologyGraph
+    public let aliases: [InstanceKey: InstanceKey]
+
+    public func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
+}
