@@ -70,7 +70,7 @@ let package = Package(
             dependencies: ["Host", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI"], swiftSettings: strict),
+        .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "PGTestKit"], swiftSettings: strict),
     ]
 )

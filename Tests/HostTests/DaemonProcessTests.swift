@@ -1,5 +1,6 @@
 import Foundation
 import Host
+import PGTestKit
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -78,69 +79,3 @@ struct DaemonProcessTests {
     }
 }
 
-/// Runs the `orchestrator` binary built next to this test bundle.
-struct OrchestratorProcess {
-    let pid: pid_t
-    let outputPath: String
-
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("orchestrator").path
-    }
-
-    static func start(_ arguments: [String]) throws -> OrchestratorProcess {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString).log").path
-        let pid = try ChildProcess.spawn(binary, arguments, environment: ProcessInfo.processInfo.environment, outputPath: outputPath)
-        return OrchestratorProcess(pid: pid, outputPath: outputPath)
-    }
-
-    static func run(_ arguments: [String]) async throws -> (termination: ChildProcess.Termination, output: String) {
-        let process = try start(arguments)
-        let termination = await ChildProcess.wait(process.pid)
-        return (termination, process.output())
-    }
-
-    func output() -> String {
-        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    }
-
-    /// GET with retries while the daemon starts (up to 20 s).
-    func get(_ url: String) async throws -> Data {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while true {
-            do {
-                let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-                if (response as? HTTPURLResponse)?.statusCode == 200 { return data }
-            } catch where ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-                continue
-            }
-            throw URLError(.cannotConnectToHost)
-        }
-    }
-}
-
-struct TemporaryFile: ~Copyable {
-    let path: String
-    init(_ text: String) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString).json").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// A loopback port free right now (the kernel picks it).
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard ok else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}

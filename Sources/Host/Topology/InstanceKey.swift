@@ -1,3 +1,5 @@
+import Foundation
+
 /// An instance is `host:port`. Keys are normalised so that spellings PostgreSQL itself writes
 /// (`host='db1'` in `primary_conninfo`, `[::1]`, upper case) do not split one server in two.
 public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
@@ -26,6 +28,10 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
             hostText = text[..<colon]
             guard let p = Int(text[text.index(after: colon)...]) else { return nil }
             port = p
+        } else if text.contains(":") {
+            // Several colons without brackets: only a bare IPv6 address, with the default port.
+            var address = in6_addr()
+            guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
         }
         guard (1...65535).contains(port) else { return nil }
         let host = Self.normalise(String(hostText))
