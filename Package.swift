@@ -64,6 +64,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Prepares the poll-scale benchmark's backend (bench/poll_scale.sh).
+        .executableTarget(
+            name: "pollbench",
+            dependencies: [
+                "Host",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Starts real PostgreSQL topologies for the tests and the benchmarks.
         .target(
             name: "PGTestKit",
