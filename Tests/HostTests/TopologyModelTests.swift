@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
 @testable import Host
+import Synchronization
 import Testing
 
 @Suite("InstanceKey")
@@ -124,5 +125,32 @@ struct TopologyStateTests {
         stopped.walReceiver = nil
         _ = await state.admit(s1, probe: stopped, latency: 0, as: .anything)
         #expect(await state.snapshot().graph.nodes[s1]?.upstream == p)
+    }
+}
+
+@Suite("TopologyState: forgetting")
+struct TopologyForgetTests {
+    final class Clock: Sendable {
+        let now = Mutex(Date(timeIntervalSince1970: 1_000_000))
+        func advance(hours: Double) { now.withLock { $0 = $0.addingTimeInterval(hours * 3600) } }
+    }
+
+    @Test("instances unseen for UnseenInstanceForgetHours are forgotten; seen ones are kept")
+    func forgetUnseen() async {
+        let clock = Clock()
+        let state = TopologyState(defaultPort: 5432, now: { clock.now.withLock { $0 } })
+        let a = InstanceKey(host: "a", port: 5432)
+        let b = InstanceKey(host: "b", port: 5432)
+        _ = await state.admit(a, probe: Fixture.probe(primary: true, fingerprint: "a"), latency: 0, as: .anything)
+        _ = await state.admit(b, probe: Fixture.probe(primary: true, system: "2", fingerprint: "b"), latency: 0, as: .anything)
+        clock.advance(hours: 3)
+        _ = await state.recordSuccess(b, probe: Fixture.probe(primary: true, system: "2", fingerprint: "b"), latency: 0)
+        _ = await state.recordFailure(a, error: "down", latency: 0)
+        #expect(await state.forgetUnseen(olderThan: 4).isEmpty)
+        clock.advance(hours: 2)
+        #expect(await state.forgetUnseen(olderThan: 4) == [a])
+        #expect(await state.keys == [b])
+        let changes = await state.takeChanges()
+        #expect(changes.removed == [a])
     }
 }

@@ -11,6 +11,7 @@ actor InstanceProber {
     private let connector: Connector
     private let clusterAliasQuery: String
     private var connection: PGConnection?
+    private var identity: ProbeQuery.Identity?
 
     init(key: InstanceKey, connector: Connector, clusterAliasQuery: String = "") {
         self.key = key
@@ -27,9 +28,9 @@ actor InstanceProber {
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
         do {
-            let connection = try await currentConnection()
+            let (connection, identity) = try await currentConnection()
             let result = try await connection.query(ProbeQuery.sql, timeout: connector.queryTimeout)
-            var probe = try ProbeQuery.parse(try result.singleRow(), endpoint: key.description)
+            var probe = try ProbeQuery.parse(try result.singleRow(), identity: identity, endpoint: key.description)
             if probe.isPrimary, !clusterAliasQuery.isEmpty {
                 // The operator's query; a failure of it must not make the instance look dead.
                 let alias = try? await connection.query(clusterAliasQuery, timeout: connector.queryTimeout).rows.first?.values.first
@@ -53,17 +54,22 @@ actor InstanceProber {
 
     func close() async {
         await connection?.close()
-        connection = nil
+        drop()
     }
 
-    private func currentConnection() async throws(PGError) -> PGConnection {
-        if let connection, await connection.isOpen { return connection }
+    private func currentConnection() async throws(PGError) -> (PGConnection, ProbeQuery.Identity) {
+        if let connection, let identity, await connection.isOpen { return (connection, identity) }
+        drop()
         let fresh = try await connector.connect(key)
+        let row = try await fresh.query(ProbeQuery.identitySQL, timeout: connector.queryTimeout).singleRow()
+        let read = try ProbeQuery.parseIdentity(row)
         connection = fresh
-        return fresh
+        identity = read
+        return (fresh, read)
     }
 
     private func drop() {
         connection = nil
+        identity = nil
     }
 }

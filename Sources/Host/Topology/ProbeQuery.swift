@@ -1,18 +1,40 @@
 import Foundation
 import HookAPI
 
-/// The one statement a probe runs: every field of `InstanceProbe` in one round trip, on a
+/// The statements a probe runs. What cannot change while a connection lives (identity,
+/// version) is read once per connection; everything else in one round trip per probe, on a
 /// primary or a standby alike. Functions that fail during recovery (`pg_current_wal_lsn`,
 /// `pg_walfile_name`) sit behind `CASE`, which PostgreSQL evaluates lazily for volatile calls.
 enum ProbeQuery {
-    static let sql = """
+    /// Fixed for the life of a server process, hence of a connection.
+    struct Identity: Sendable {
+        var versionNumber: Int
+        var version: String
+        var systemIdentifier: String
+        var fingerprint: String
+    }
+
+    static let identitySQL = """
         SELECT
-          pg_is_in_recovery() AS in_recovery,
           current_setting('server_version_num') AS version_num,
           current_setting('server_version') AS version,
           (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier,
           extract(epoch FROM pg_postmaster_start_time())::text AS started_at,
-          current_setting('data_directory') AS data_directory,
+          current_setting('data_directory') AS data_directory
+        """
+
+    static func parseIdentity(_ row: PGRow) throws(PGError) -> Identity {
+        let systemIdentifier = try row.decode("system_identifier", as: String.self)
+        return Identity(
+            versionNumber: try row.decode("version_num", as: Int.self),
+            version: try row.decode("version", as: String.self),
+            systemIdentifier: systemIdentifier,
+            fingerprint: "\(systemIdentifier)/\(try row.decode("started_at", as: String.self))/\(try row.decode("data_directory", as: String.self))")
+    }
+
+    static let sql = """
+        SELECT
+          pg_is_in_recovery() AS in_recovery,
           CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
           CASE WHEN pg_is_in_recovery()
                THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
@@ -62,7 +84,7 @@ enum ProbeQuery {
         var replayLagSeconds: Double?
     }
 
-    static func parse(_ row: PGRow, endpoint: String) throws(PGError) -> InstanceProbe {
+    static func parse(_ row: PGRow, identity: Identity, endpoint: String) throws(PGError) -> InstanceProbe {
         func lsn(_ column: String) throws(PGError) -> LSN? { try row.decodeIfPresent(column, as: LSN.self) }
         let isPrimary = !(try row.decode("in_recovery", as: Bool.self))
         let receiveLSN = try lsn("receive_lsn")
@@ -95,13 +117,12 @@ enum ProbeQuery {
         }
         var conninfo = (try? ConnInfo(parsing: try row.text("primary_conninfo") ?? "")) ?? ConnInfo()
         conninfo["password"] = nil
-        let systemIdentifier = try row.decode("system_identifier", as: String.self)
         return InstanceProbe(
             isPrimary: isPrimary,
-            versionNumber: try row.decode("version_num", as: Int.self),
-            version: try row.decode("version", as: String.self),
-            systemIdentifier: systemIdentifier,
-            fingerprint: "\(systemIdentifier)/\(try row.decode("started_at", as: String.self))/\(try row.decode("data_directory", as: String.self))",
+            versionNumber: identity.versionNumber,
+            version: identity.version,
+            systemIdentifier: identity.systemIdentifier,
+            fingerprint: identity.fingerprint,
             timeline: try row.decodeIfPresent("timeline", as: Int.self),
             currentLSN: try lsn("current_lsn"),
             receiveLSN: receiveLSN,

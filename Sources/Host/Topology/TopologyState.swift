@@ -38,6 +38,10 @@ public actor TopologyState {
     private var aliases: [InstanceKey: InstanceKey] = [:]
     private var graphCache: TopologyGraph?
     private var dirty: Set<InstanceKey> = []
+    /// When each record was last handed to the store: unchanged records are re-saved only
+    /// this often, so a thousand instances polled every second do not mean a thousand writes.
+    private var savedAt: [InstanceKey: Date] = [:]
+    private let resaveInterval: TimeInterval = 60
     private var removed: Set<InstanceKey> = []
     private var roleChanges: [RoleChange] = []
     /// Candidates that did not qualify, not retried before the date.
@@ -131,9 +135,11 @@ public actor TopologyState {
         let roleChanged = record.probe?.isPrimary != probe.isPrimary
         let linksChanged = record.probe?.upstream(defaultPort: defaultPort) != probe.upstream(defaultPort: defaultPort)
             || record.probe?.replicas.count != probe.replicas.count || !record.lastCheckValid
+        let material = roleChanged || linksChanged || record.probe?.timeline != probe.timeline
+            || record.probe?.settings != probe.settings || record.probe?.fingerprint != probe.fingerprint
         apply(probe, latency: latency, to: &record)
         records[key] = record
-        dirty.insert(key)
+        markDirty(key, material: material)
         if roleChanged || linksChanged { graphCache = nil }
         if roleChanged { noteRoleChange(record) }
         return neighboursToDiscover(key, probe)
@@ -150,9 +156,15 @@ public actor TopologyState {
         record.lastError = error
         record.lastLatency = latency
         records[key] = record
-        dirty.insert(key)
+        markDirty(key, material: wasValid)
         guard wasValid, let node = graph.nodes[key] else { return [] }
         return ([node.upstream].compactMap { $0 } + node.downstream).map { .reprobe($0) }
+    }
+
+    private func markDirty(_ key: InstanceKey, material: Bool) {
+        if material || savedAt[key].map({ now().timeIntervalSince($0) >= resaveInterval }) ?? true {
+            dirty.insert(key)
+        }
     }
 
     private func apply(_ probe: InstanceProbe, latency: Double, to record: inout InstanceRecord) {
@@ -233,6 +245,9 @@ public actor TopologyState {
     /// What to write to the store: changed records, removed keys, role changes; clears them.
     public func takeChanges() -> (changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [RoleChange]) {
         let changed = dirty.compactMap { records[$0] }
+        let at = now()
+        for record in changed { savedAt[record.key] = at }
+        for key in removed { savedAt[key] = nil }
         let gone = Array(removed)
         let roles = roleChanges
         dirty = []
