@@ -48,6 +48,9 @@ def cpu():
 def rss_mb():
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"): return int(line.split()[1]) / 1024
+def machine():
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(f), f[3] + f[4]
 def instances_now():
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/all-instances", timeout=10) as r:
         return json.load(r)
@@ -56,7 +59,7 @@ for _ in range(300):
     except Exception: time.sleep(0.2)
 time.sleep(20)  # warm-up: every poller connected and in its rhythm
 latencies, stale, invalid, samples, rss = [], [], [], 0, []
-c0, t0 = cpu(), time.monotonic()
+c0, t0, m0 = cpu(), time.monotonic(), machine()
 end = t0 + seconds
 while time.monotonic() < end:
     time.sleep(5)
@@ -70,12 +73,14 @@ while time.monotonic() < end:
         stale.append((now - checked).total_seconds() > 2.0)
         invalid.append(not i["IsLastCheckValid"])
     rss.append(rss_mb())
-c1, t1 = cpu(), time.monotonic()
+c1, t1, m1 = cpu(), time.monotonic(), machine()
 latencies.sort()
 q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
 print(f"instances {instances}, InstancePollSeconds 1, measured {t1 - t0:.0f} s after 20 s warm-up, {samples} samples")
 print(f"daemon CPU: {(c1 - c0) / (t1 - t0):.3f} cores")
 print(f"daemon RSS: max {max(rss):.0f} MB")
+busy = 1 - (m1[1] - m0[1]) / (m1[0] - m0[0])
+print(f"whole machine busy: {100 * busy:.0f} % of {os.cpu_count()} cores (PostgreSQL servers, daemon, sampler)")
 print(f"probe latency (last probe per instance, sampled): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms, max {latencies[-1]:.2f} ms")
 print(f"stale (>2 s since last check) {100 * sum(stale) / len(stale):.2f} %, invalid {100 * sum(invalid) / len(invalid):.2f} %")
 PY

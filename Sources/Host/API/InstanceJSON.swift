@@ -147,7 +147,8 @@ struct InstanceJSON: Encodable, Sendable {
         return list
     }
 
+    /// RFC 3339 with fractional seconds, as Go (and so upstream) writes times.
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -1,12 +1,13 @@
+internal import COrchestratorSystem
 import Foundation
 import Synchronization
 
 /// Waits for sockets to become readable or writable, off Swift's cooperative pool.
 ///
-/// One dedicated thread runs `poll(2)` over every registered socket, so a thousand idle
-/// PostgreSQL connections cost one thread, and a frozen server costs nothing but a timer.
-/// Every wait has a deadline; that is what makes libpq's non-blocking calls safe against a
-/// server that was SIGSTOPped or a network that silently drops packets.
+/// One dedicated thread runs `epoll_wait(2)`; each wait registers its socket one-shot with the
+/// kernel, so a thousand idle PostgreSQL connections cost one thread and no per-wake scan of
+/// every socket. Every wait has a deadline, which is what makes libpq's non-blocking calls safe
+/// against a server that was SIGSTOPped or a network that silently drops packets.
 final class SocketPoller: Sendable {
     enum Interest: Sendable { case read, write }
     enum Outcome: Sendable, Equatable { case ready, timedOut, cancelled }
@@ -15,7 +16,6 @@ final class SocketPoller: Sendable {
 
     private struct Waiter {
         var fd: Int32
-        var events: Int16
         var deadline: ContinuousClock.Instant
         var continuation: CheckedContinuation<Outcome, Never>
     }
@@ -24,14 +24,20 @@ final class SocketPoller: Sendable {
         var waiters: [UInt64: Waiter] = [:]
         var cancelledEarly: Set<UInt64> = []
         var nextID: UInt64 = 0
+        /// When the loop will next look at deadlines by itself; an earlier one must wake it.
+        var sleepingUntil: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
-    /// A pipe the loop polls too, so a new registration wakes it at once.
+    private let epoll: Int32
+    /// A pipe the loop watches too, so that a registration with an earlier deadline wakes it.
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    private static let wakeID: UInt64 = 0
 
     private init() {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(epoll >= 0, "epoll_create1 failed: \(errno)")
         var ends: [Int32] = [0, 0]
         precondition(pipe(&ends) == 0, "pipe failed: \(errno)")
         for fd in ends {
@@ -40,6 +46,10 @@ final class SocketPoller: Sendable {
         }
         wakeRead = ends[0]
         wakeWrite = ends[1]
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = Self.wakeID
+        precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeRead, &event) == 0, "epoll_ctl failed: \(errno)")
         let thread = Thread { [self] in loop() }
         thread.name = "orchestrator.socket-poller"
         thread.start()
@@ -49,24 +59,49 @@ final class SocketPoller: Sendable {
     /// A negative `fd` makes this a plain timer.
     func wait(fd: Int32, for interest: Interest, until deadline: ContinuousClock.Instant) async -> Outcome {
         let id = state.withLock { s in s.nextID += 1; return s.nextID }
-        let events = Int16(interest == .read ? POLLIN : POLLOUT)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let registered = state.withLock { s -> Bool in
-                    if s.cancelledEarly.remove(id) != nil { return false }
-                    s.waiters[id] = Waiter(fd: fd, events: events, deadline: deadline, continuation: continuation)
-                    return true
+                let (registered, wake) = state.withLock { s -> (Bool, Bool) in
+                    if s.cancelledEarly.remove(id) != nil { return (false, false) }
+                    s.waiters[id] = Waiter(fd: fd, deadline: deadline, continuation: continuation)
+                    let earlier = s.sleepingUntil.map { deadline < $0 } ?? true
+                    if earlier { s.sleepingUntil = deadline }
+                    return (true, earlier)
                 }
-                if registered { wake() } else { continuation.resume(returning: .cancelled) }
+                guard registered else {
+                    continuation.resume(returning: .cancelled)
+                    return
+                }
+                if fd >= 0 { arm(fd, id: id, interest: interest) }
+                if wake { self.wake() }
             }
         } onCancel: {
-            let waiter = state.withLock { s -> Waiter? in
-                if let w = s.waiters.removeValue(forKey: id) { return w }
-                s.cancelledEarly.insert(id)
-                return nil
-            }
-            waiter?.continuation.resume(returning: .cancelled)
+            finish(id, .cancelled)
         }
+    }
+
+    private func arm(_ fd: Int32, id: UInt64, interest: Interest) {
+        var event = epoll_event()
+        event.events = (interest == .read ? EPOLLIN.rawValue : EPOLLOUT.rawValue) | EPOLLONESHOT.rawValue
+        event.data.u64 = id
+        if epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) != 0 {
+            // Still registered from an earlier wait on this socket: re-arm it for this one.
+            if errno != EEXIST || epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) != 0 {
+                finish(id, .ready) // let libpq find out what is wrong with the socket
+            }
+        }
+    }
+
+    /// Removes a waiter (if still there) and resumes it with `outcome`.
+    private func finish(_ id: UInt64, _ outcome: Outcome) {
+        let waiter = state.withLock { s -> Waiter? in
+            if let w = s.waiters.removeValue(forKey: id) { return w }
+            if outcome == .cancelled { s.cancelledEarly.insert(id) }
+            return nil
+        }
+        guard let waiter else { return }
+        if waiter.fd >= 0, outcome != .ready { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, waiter.fd, nil) }
+        waiter.continuation.resume(returning: outcome)
     }
 
     private func wake() {
@@ -75,41 +110,27 @@ final class SocketPoller: Sendable {
     }
 
     private func loop() {
-        var fds: [pollfd] = []
-        var ids: [UInt64] = []
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
         while true {
-            fds.removeAll(keepingCapacity: true)
-            ids.removeAll(keepingCapacity: true)
-            fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
-            let nearest: ContinuousClock.Instant? = state.withLock { s in
-                var nearest: ContinuousClock.Instant?
-                for (id, w) in s.waiters {
-                    ids.append(id)
-                    fds.append(pollfd(fd: w.fd, events: w.events, revents: 0))
-                    if nearest == nil || w.deadline < nearest! { nearest = w.deadline }
-                }
-                return nearest
+            let timeout = state.withLock { s -> Int32 in
+                let nearest = s.waiters.values.lazy.map(\.deadline).min()
+                s.sleepingUntil = nearest
+                return nearest.map { Self.milliseconds(until: $0) } ?? -1
             }
-            let timeout = nearest.map { Self.milliseconds(until: $0) } ?? -1
-            let n = poll(&fds, nfds_t(fds.count), timeout)
-            if n < 0 && errno != EINTR { fatalError("poll failed: \(errno)") }
-            if fds[0].revents != 0 {
-                var drain = [UInt8](repeating: 0, count: 256)
-                while read(wakeRead, &drain, drain.count) > 0 {}
+            let n = epoll_wait(epoll, &events, Int32(events.count), timeout)
+            if n < 0 && errno != EINTR { fatalError("epoll_wait failed: \(errno)") }
+            for i in 0..<max(0, Int(n)) {
+                let id = events[i].data.u64
+                if id == Self.wakeID {
+                    var drain = [UInt8](repeating: 0, count: 256)
+                    while read(wakeRead, &drain, drain.count) > 0 {}
+                } else {
+                    finish(id, .ready)
+                }
             }
             let now = ContinuousClock.now
-            var finished: [(CheckedContinuation<Outcome, Never>, Outcome)] = []
-            state.withLock { s in
-                for (index, id) in ids.enumerated() {
-                    guard let w = s.waiters[id] else { continue }
-                    let fired = w.fd >= 0 && fds[index + 1].revents != 0
-                    if fired || w.deadline <= now {
-                        s.waiters[id] = nil
-                        finished.append((w.continuation, fired ? .ready : .timedOut))
-                    }
-                }
-            }
-            for (continuation, outcome) in finished { continuation.resume(returning: outcome) }
+            let expired = state.withLock { s in s.waiters.filter { $0.value.deadline <= now }.map(\.key) }
+            for id in expired { finish(id, .timedOut) }
         }
     }
 

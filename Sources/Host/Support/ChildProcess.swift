@@ -35,7 +35,7 @@ public enum ChildProcess {
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String],
         stdin: Data? = nil, outputPath: String? = nil, newProcessGroup: Bool = true
-    ) throws(SpawnError) -> pid_t {
+    ) throws(SpawnError) -> Int32 {
         Reaper.shared.start()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -101,7 +101,7 @@ public enum ChildProcess {
     }
 
     /// Suspends until the child `pid` (started by `spawn`) ends.
-    public static func wait(_ pid: pid_t) async -> Termination {
+    public static func wait(_ pid: Int32) async -> Termination {
         await Reaper.shared.wait(pid)
     }
 }
