@@ -36,7 +36,8 @@ enum Fixture {
                                            sentLSN: nil, flushLSN: nil, replayLSN: nil, syncState: "async", replayLagSeconds: nil) },
             settings: .init(synchronousStandbyNames: "", primaryConnInfo: upstream.map { "host=\($0.host) port=\($0.port)" } ?? "",
                             primarySlotName: "", clusterName: applicationName, walReceiverTimeout: "60s",
-                            defaultTransactionReadOnly: false, walLogHints: true, dataChecksums: false, port: 5432),
+                            defaultTransactionReadOnly: false, walLogHints: true, dataChecksums: false, port: 5432,
+                            conninfoHost: upstream?.host, conninfoPort: upstream?.port, conninfoApplicationName: nil),
             probedAt: Date(), detectedClusterAlias: nil)
     }
 }

@@ -22,6 +22,9 @@ final class SocketPoller: Sendable {
 
     private struct State {
         var waiters: [UInt64: Waiter] = [:]
+        /// Deadlines of waiters, earliest first; entries of waiters already gone are skipped
+        /// when they surface, so finishing a wait costs nothing here.
+        var deadlines = DeadlineHeap()
         var cancelledEarly: Set<UInt64> = []
         var nextID: UInt64 = 0
         /// When the loop will next look at deadlines by itself; an earlier one must wake it.
@@ -64,6 +67,7 @@ final class SocketPoller: Sendable {
                 let (registered, wake) = state.withLock { s -> (Bool, Bool) in
                     if s.cancelledEarly.remove(id) != nil { return (false, false) }
                     s.waiters[id] = Waiter(fd: fd, deadline: deadline, continuation: continuation)
+                    s.deadlines.push(deadline, id)
                     let earlier = s.sleepingUntil.map { deadline < $0 } ?? true
                     if earlier { s.sleepingUntil = deadline }
                     return (true, earlier)
@@ -113,7 +117,8 @@ final class SocketPoller: Sendable {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while true {
             let timeout = state.withLock { s -> Int32 in
-                let nearest = s.waiters.values.lazy.map(\.deadline).min()
+                while let top = s.deadlines.peek, s.waiters[top.id] == nil { s.deadlines.pop() }
+                let nearest = s.deadlines.peek?.deadline
                 s.sleepingUntil = nearest
                 return nearest.map { Self.milliseconds(until: $0) } ?? -1
             }
@@ -129,7 +134,14 @@ final class SocketPoller: Sendable {
                 }
             }
             let now = ContinuousClock.now
-            let expired = state.withLock { s in s.waiters.filter { $0.value.deadline <= now }.map(\.key) }
+            let expired = state.withLock { s -> [UInt64] in
+                var ids: [UInt64] = []
+                while let top = s.deadlines.peek, top.deadline <= now {
+                    s.deadlines.pop()
+                    if s.waiters[top.id] != nil { ids.append(top.id) }
+                }
+                return ids
+            }
             for id in expired { finish(id, .timedOut) }
         }
     }
@@ -141,5 +153,39 @@ final class SocketPoller: Sendable {
         let (seconds, attoseconds) = remaining.components
         let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: ms)
+    }
+}
+
+/// A binary min-heap of (deadline, waiter id).
+struct DeadlineHeap {
+    private var items: [(deadline: ContinuousClock.Instant, id: UInt64)] = []
+
+    var peek: (deadline: ContinuousClock.Instant, id: UInt64)? { items.first }
+
+    mutating func push(_ deadline: ContinuousClock.Instant, _ id: UInt64) {
+        items.append((deadline, id))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i].deadline < items[parent].deadline else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var i = 0
+        while true {
+            let left = 2 * i + 1, right = left + 1
+            var smallest = i
+            if left < items.count, items[left].deadline < items[smallest].deadline { smallest = left }
+            if right < items.count, items[right].deadline < items[smallest].deadline { smallest = right }
+            if smallest == i { return }
+            items.swapAt(i, smallest)
+            i = smallest
+        }
     }
 }

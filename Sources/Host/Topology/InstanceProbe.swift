@@ -60,6 +60,11 @@ public struct InstanceProbe: Sendable, Codable, Equatable {
         public var walLogHints: Bool
         public var dataChecksums: Bool
         public var port: Int
+        /// Host and port `primary_conninfo` names (first of a list), read once at probe time.
+        public var conninfoHost: String?
+        public var conninfoPort: Int?
+        /// `application_name` of `primary_conninfo`, if set.
+        public var conninfoApplicationName: String?
     }
 
     /// The upstream this standby streams from: the WAL receiver's sender, else the host and
@@ -69,16 +74,14 @@ public struct InstanceProbe: Sendable, Codable, Equatable {
         if let r = walReceiver, let host = r.senderHost, !host.hasPrefix("/"), let port = r.senderPort {
             return InstanceKey(host: host, port: port)
         }
-        guard let info = try? ConnInfo(parsing: settings.primaryConnInfo),
-              let host = (info["host"] ?? info["hostaddr"])?.split(separator: ",").first, !host.hasPrefix("/") else { return nil }
-        let port = info["port"].flatMap { Int($0.split(separator: ",").first ?? "") } ?? defaultPort
-        return InstanceKey(host: String(host), port: port)
+        guard let host = settings.conninfoHost, !host.hasPrefix("/") else { return nil }
+        return InstanceKey(host: host, port: settings.conninfoPort ?? defaultPort)
     }
 
     /// The `application_name` this standby's WAL receiver reports upstream: from its
     /// `primary_conninfo`, else `cluster_name` (PostgreSQL's fallback), else `walreceiver`.
     public var walReceiverApplicationName: String {
-        if let name = (try? ConnInfo(parsing: settings.primaryConnInfo))?["application_name"], !name.isEmpty { return name }
+        if let name = settings.conninfoApplicationName, !name.isEmpty { return name }
         return settings.clusterName.isEmpty ? "walreceiver" : settings.clusterName
     }
 

@@ -141,7 +141,10 @@ enum ProbeQuery {
                 defaultTransactionReadOnly: try row.decode("default_transaction_read_only", as: Bool.self),
                 walLogHints: try row.decode("wal_log_hints", as: Bool.self),
                 dataChecksums: try row.decode("data_checksums", as: Bool.self),
-                port: try row.decode("port", as: Int.self)),
+                port: try row.decode("port", as: Int.self),
+                conninfoHost: (conninfo["host"] ?? conninfo["hostaddr"])?.split(separator: ",").first.map(String.init),
+                conninfoPort: conninfo["port"].flatMap { Int($0.split(separator: ",").first ?? "") },
+                conninfoApplicationName: conninfo["application_name"]),
             probedAt: Date(timeIntervalSince1970: now),
             detectedClusterAlias: nil)
     }
