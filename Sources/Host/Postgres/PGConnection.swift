@@ -94,6 +94,29 @@ public actor PGConnection {
         return last
     }
 
+    /// Prepares `sql` once under `name` on this connection (`PQsendPrepare`), so that repeated
+    /// executions skip parsing and planning on the server.
+    public func prepare(_ name: String, _ sql: String, timeout: Duration) async throws(PGError) {
+        _ = try await run(timeout: timeout, operation: "prepare") { conn throws(PGError) in
+            guard PQsendPrepare(conn, name, sql, 0, nil) == 1 else { throw self.libpqError(.connectionLost, "prepare") }
+        }
+    }
+
+    /// Executes a statement prepared with `prepare` (`PQsendQueryPrepared`).
+    public func execute(_ name: String, _ parameters: [String?] = [], timeout: Duration) async throws(PGError) -> PGResult {
+        let results = try await run(timeout: timeout, operation: "query") { conn throws(PGError) in
+            try Self.withCStrings(parameters, endpoint: self.endpoint) { values throws(PGError) in
+                guard PQsendQueryPrepared(conn, name, Int32(values.count), values, nil, nil, 0) == 1 else {
+                    throw self.libpqError(.connectionLost, "send query")
+                }
+            }
+        }
+        guard let last = results.last else {
+            throw PGError(.serverError, endpoint: endpoint, operation: "query", message: "no result")
+        }
+        return last
+    }
+
     /// Runs SQL text through the simple-query protocol (`PQsendQuery`), returning one result
     /// per statement. Needed for servers that refuse the extended protocol (ProxySQL's admin
     /// port) and for utility commands; build the text with `SQLQuote` only.

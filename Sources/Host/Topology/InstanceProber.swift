@@ -29,7 +29,7 @@ actor InstanceProber {
         }
         do {
             let (connection, identity) = try await currentConnection()
-            let result = try await connection.query(ProbeQuery.sql, timeout: connector.queryTimeout)
+            let result = try await connection.execute(ProbeQuery.statementName, timeout: connector.queryTimeout)
             var probe = try ProbeQuery.parse(try result.singleRow(), identity: identity, endpoint: key.description)
             if probe.isPrimary, !clusterAliasQuery.isEmpty {
                 // The operator's query; a failure of it must not make the instance look dead.
@@ -63,6 +63,8 @@ actor InstanceProber {
         let fresh = try await connector.connect(key)
         let row = try await fresh.query(ProbeQuery.identitySQL, timeout: connector.queryTimeout).singleRow()
         let read = try ProbeQuery.parseIdentity(row)
+        // Planned once per connection: the probe runs every second on every instance.
+        try await fresh.prepare(ProbeQuery.statementName, ProbeQuery.sql, timeout: connector.queryTimeout)
         connection = fresh
         identity = read
         return (fresh, read)

@@ -32,6 +32,8 @@ enum ProbeQuery {
             fingerprint: "\(systemIdentifier)/\(try row.decode("started_at", as: String.self))/\(try row.decode("data_directory", as: String.self))")
     }
 
+    static let statementName = "orchestrator_probe"
+
     static let sql = """
         SELECT
           pg_is_in_recovery() AS in_recovery,
@@ -48,11 +50,12 @@ enum ProbeQuery {
                                     'slotName', slot_name, 'receivedTimeline', received_tli)::text
              FROM pg_stat_wal_receiver) AS wal_receiver,
           (SELECT coalesce(json_agg(json_build_object(
-                    'applicationName', application_name, 'clientAddress', host(client_addr),
-                    'clientHostname', client_hostname, 'state', state, 'sentLSN', sent_lsn::text,
-                    'flushLSN', flush_lsn::text, 'replayLSN', replay_lsn::text, 'syncState', sync_state,
-                    'replayLagSeconds', extract(epoch FROM replay_lag)::float8))::text, '[]')
-             FROM pg_stat_replication) AS replicas,
+                    'applicationName', a.application_name, 'clientAddress', host(a.client_addr),
+                    'clientHostname', a.client_hostname, 'state', w.state, 'sentLSN', w.sent_lsn::text,
+                    'flushLSN', w.flush_lsn::text, 'replayLSN', w.replay_lsn::text, 'syncState', w.sync_state,
+                    'replayLagSeconds', extract(epoch FROM w.replay_lag)::float8))::text, '[]')
+             -- pg_stat_replication without its view: only the WAL senders' own activity rows.
+             FROM pg_stat_get_wal_senders() w, LATERAL pg_stat_get_activity(w.pid) a) AS replicas,
           current_setting('synchronous_standby_names') AS synchronous_standby_names,
           current_setting('primary_conninfo') AS primary_conninfo,
           current_setting('primary_slot_name') AS primary_slot_name,
