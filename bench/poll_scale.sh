@@ -36,7 +36,7 @@ cat > "$DIR/orchestrator.conf.json" <<JSON
  "PostgreSQLTopologyUser": "orchestrator", "PostgreSQLTopologyPassword": "orc-test-secret",
  "PostgreSQLSSLMode": "disable", "InstancePollSeconds": 1, "DiscoveryMaxConcurrency": 50}
 JSON
-"$BIN/orchestrator" --config "$DIR/orchestrator.conf.json" http 2>"$DIR/daemon.log" &
+${DAEMON_ENV:-} "$BIN/orchestrator" --config "$DIR/orchestrator.conf.json" http 2>"$DIR/daemon.log" &
 DAEMON=$!
 python3 - "$DAEMON" "$PORT" "$INSTANCES" "$SECONDS_MEASURED" <<'PY'
 import json, os, sys, time, urllib.request, datetime

@@ -29,6 +29,9 @@ public struct Connector: Sendable {
         var info = ConnInfo([
             .init("host", key.host), .init("port", String(key.port)), .init("dbname", database),
             .init("sslmode", sslMode), .init("application_name", "orchestrator"),
+            // GSSAPI encryption negotiation costs a Kerberos context per connection attempt;
+            // upstream Orchestrator never used it either. TLS is governed by sslmode.
+            .init("gssencmode", "disable"),
             // A silent network must not keep a dead connection looking alive for minutes.
             .init("keepalives", "1"), .init("keepalives_idle", "5"), .init("keepalives_interval", "2"),
             .init("keepalives_count", "2"),
