@@ -16,13 +16,14 @@ struct Command {
     var environment: [String: String] = [:]
     var stdin: String?
 
-    /// Runs the command as the unprivileged PostgreSQL OS user when we are root.
-    static func asPostgresUser(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) -> Command {
-        if geteuid() == 0 {
-            return Command(executable: "/usr/sbin/runuser", arguments: ["-u", PGInstallation.osUser, "--", executable] + arguments,
-                           environment: environment, stdin: stdin)
-        }
-        return Command(executable: executable, arguments: arguments, environment: environment, stdin: stdin)
+    /// Runs the command as the unprivileged PostgreSQL OS user when we are root, inside the
+    /// network namespace `namespace` if given (entered as root, before dropping privileges).
+    static func asPostgresUser(_ executable: String, _ arguments: [String], in namespace: String? = nil,
+                               environment: [String: String] = [:], stdin: String? = nil) -> Command {
+        var line = [executable] + arguments
+        if geteuid() == 0 { line = ["/usr/sbin/runuser", "-u", PGInstallation.osUser, "--"] + line }
+        if let namespace { line = [IPRoute.path, "netns", "exec", namespace] + line }
+        return Command(executable: line[0], arguments: Array(line.dropFirst()), environment: environment, stdin: stdin)
     }
 
     @discardableResult

@@ -2,7 +2,9 @@ public import Host
 import Foundation
 import Synchronization
 
-/// One PostgreSQL server of a test topology: its data directory, port and postmaster.
+/// One PostgreSQL server of a test topology: its data directory, address and postmaster. On
+/// loopback with a port of its own, or (`TopologySpec.networkNamespaces`) alone in a network
+/// namespace at its own address on port 5432, as on a host of its own.
 ///
 /// The postmaster leads its own process group (pg_ctl starts it with `setsid`), so `stop()`
 /// and the exit handler can take down every backend by group, even after a SIGKILL of the
@@ -13,14 +15,17 @@ public final class PGServer: Sendable, CustomStringConvertible {
     public let port: Int
     public let dataDirectory: String
     public let installation: PGInstallation
+    /// The server's network namespace; nil on loopback.
+    public let network: NetworkNode?
     private let pid = Mutex<Int32?>(nil)
 
-    init(name: String, host: String, port: Int, dataDirectory: String, installation: PGInstallation) {
+    init(name: String, host: String, port: Int, dataDirectory: String, installation: PGInstallation, network: NetworkNode? = nil) {
         self.name = name
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.installation = installation
+        self.network = network
     }
 
     public var description: String { "\(host):\(port)" }
@@ -62,18 +67,29 @@ public final class PGServer: Sendable, CustomStringConvertible {
     /// Starts the server and waits until it accepts connections.
     public func start() async throws {
         ServerProcesses.track(dataDirectory)
+        // pg_ctl waits for readiness through postmaster.pid, so this works while cut off too.
         try await Command.asPostgresUser(installation.tool("pg_ctl"), [
             "start", "-w", "-t", "60", "-D", dataDirectory, "-l", "\(dataDirectory)/server.log",
-        ]).run()
+        ], in: network?.namespace).run()
         let started = try readPostmasterPID()
         pid.withLock { $0 = started }
     }
 
     /// Fast shutdown (SIGINT to the postmaster); SIGKILL of every process of the server if it
     /// is not gone within 15 s. Also cleans up after `killPostmaster()`.
+    ///
+    /// A cut-off server gets an immediate shutdown (SIGQUIT) instead: in a fast one its WAL
+    /// senders wait for their standbys to confirm the last WAL, which over a dead network
+    /// only ends with `wal_sender_timeout` (60 s). A server still connected to a cut-off
+    /// standby waits the same way, as in production, and is SIGKILLed after 15 s;
+    /// `PGTopology.stop()` avoids that.
     public func stop() async {
+        await stop(immediately: isCutOff)
+    }
+
+    func stop(immediately: Bool) async {
         ServerProcesses.signal(SIGCONT, in: dataDirectory)
-        if let current = pid.withLock({ $0 }) { _ = kill(current, SIGINT) }
+        if let current = pid.withLock({ $0 }) { _ = kill(current, immediately ? SIGQUIT : SIGINT) }
         let deadline = ContinuousClock.now + .seconds(15)
         while !ServerProcesses.pids(in: dataDirectory).isEmpty, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -102,6 +118,26 @@ public final class PGServer: Sendable, CustomStringConvertible {
 
     public func thaw() {
         ServerProcesses.signal(SIGCONT, in: dataDirectory)
+    }
+
+    /// Whether `cutOff()` took the server's network away.
+    public var isCutOff: Bool { network?.isCutOff ?? false }
+
+    /// Cuts the server's host off the network: packets to and from it are silently lost, so
+    /// open connections hang and new ones time out (nothing is refused or reset). The server
+    /// itself runs on; `stop()` and the other controls still work.
+    public func cutOff() async throws {
+        try await requireNetwork().cutOff()
+    }
+
+    /// Undoes `cutOff()`. Open connections carry on once TCP retransmits.
+    public func reconnect() async throws {
+        try await requireNetwork().reconnect()
+    }
+
+    private func requireNetwork() throws -> NetworkNode {
+        guard let network else { throw HarnessError("\(name) runs on loopback; network faults need TopologySpec(networkNamespaces: true)") }
+        return network
     }
 
     /// Stops (fast) and starts again, also after `killPostmaster()`.

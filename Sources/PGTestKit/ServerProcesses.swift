@@ -7,7 +7,8 @@ import Synchronization
 /// the postmaster's group misses them. But every PostgreSQL process runs with the data
 /// directory as its working directory, also the orphans a SIGKILLed postmaster leaves behind.
 /// Data directories in use are remembered, and an `atexit` handler kills whatever still runs
-/// in them (a test that crashed or forgot to stop its topology).
+/// in them (a test that crashed or forgot to stop its topology), then deletes what the network
+/// lab made (`LabCleanup`): a namespace is only freed once no process is left in it.
 enum ServerProcesses {
     private static let live = Mutex<Set<String>>([])
     private static let directories = Mutex<Set<String>>([])
@@ -62,11 +63,12 @@ enum ServerProcesses {
         for dir in dirs {
             for _ in 0..<500 where !pids(in: dir).isEmpty { usleep(10_000) }
         }
+        LabCleanup.deleteAllNow()
         guard ProcessInfo.processInfo.environment["PGHA_KEEP_DATA"] == nil else { return }
         for directory in directories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    private static func installAtExit() {
+    static func installAtExit() {
         installed.withLock { done in
             guard !done else { return }
             done = true
