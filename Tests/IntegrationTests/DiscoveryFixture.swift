@@ -15,8 +15,8 @@ struct DiscoveryFixture {
             "PostgreSQLSSLMode": "disable",
             "DefaultInstancePort": defaultPort,
             "InstancePollSeconds": 1,
-            "PostgreSQLConnectTimeoutSeconds": 1,
-            "PostgreSQLProbeTimeoutSeconds": 1,
+            "PostgreSQLConnectTimeoutSeconds": 2,
+            "PostgreSQLProbeTimeoutSeconds": 2,
             "DiscoverySeeds": seeds.map(\.description),
             "SQLite3DataFile": FileManager.default.temporaryDirectory.appendingPathComponent("discovery-\(UUID().uuidString).sqlite3").path,
         ]

@@ -56,7 +56,7 @@ public final class TopologyService: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for key in await state.keys { group.addTask { await self.pollLoop(key) } }
-                for seed in seeds { group.addTask { _ = await self.discover(seed, as: .anything) } }
+                for seed in seeds { group.addTask { await self.discoverSeed(seed) } }
                 group.addTask { await self.saveLoop() }
                 for await command in commands {
                     switch command {
@@ -106,6 +106,18 @@ public final class TopologyService: Service, Sendable {
             case .rejected(let reason):
                 logger.debug("discovery: \(reason)")
                 return .failure(DiscoveryError(key: key, message: reason))
+            }
+        }
+    }
+
+    /// A seed is tried until it is known (it may be down or slow when the daemon starts).
+    private func discoverSeed(_ seed: InstanceKey) async {
+        var delay = Duration.seconds(1)
+        while !Task.isCancelled, !(await state.contains(seed)) {
+            if case .failure(let error) = await discover(seed, as: .anything) {
+                logger.warning("seed \(seed) not discovered yet (retrying in \(delay)): \(error.message)")
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
             }
         }
     }

@@ -117,9 +117,10 @@ public actor TopologyState {
         return .added(key)
     }
 
-    /// Remembers that a candidate did not answer, so the crawl does not retry it every poll.
+    /// Remembers that a candidate did not answer, so the crawl does not retry it at every
+    /// poll; it may just be slow or restarting, so it is tried again after a few seconds.
     public func candidateUnreachable(_ key: InstanceKey) {
-        rejectedUntil[key] = now().addingTimeInterval(60)
+        rejectedUntil[key] = now().addingTimeInterval(5)
     }
 
     private func reject(_ key: InstanceKey, _ reason: String) -> AdmitResult {
