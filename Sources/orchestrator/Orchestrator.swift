@@ -57,7 +57,7 @@ struct Orchestrator: AsyncParsableCommand {
         logger.notice("orchestrator \(OrchestratorVersion.current) starting", metadata: ["config": "\(loaded.source ?? "(built-in defaults)")"])
         for warning in loaded.warnings { logger.warning("\(warning)") }
         do {
-            try await Daemon(configuration: loaded.configuration, logger: logger).run()
+            try await Daemon(configuration: loaded.configuration, logger: logger, metrics: DaemonMetrics.bootstrap()).run()
         } catch let error as StoreError {
             Self.fail(error.description, status: ConfigError.exitCode)
         } catch {

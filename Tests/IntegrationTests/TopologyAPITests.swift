@@ -85,6 +85,13 @@ struct TopologyAPITests {
             let remaining = try json(try await daemon.get("\(base)/all-instances")) as? [[String: Any]]
             #expect(remaining?.count == 2)
 
+            let metrics = String(decoding: try await daemon.get("http://127.0.0.1:\(port)/metrics"), as: UTF8.self)
+            for name in ["orchestrator_discoveries_total", "orchestrator_discovery_errors_total", "orchestrator_instances_total",
+                         "orchestrator_clusters_total", "orchestrator_probe_duration_seconds_bucket"] {
+                #expect(metrics.contains(name), "/metrics has no \(name)")
+            }
+            #expect(metrics.contains("orchestrator_instances_total 2.0"))
+
             kill(daemon.pid, SIGTERM)
             #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
             #expect(!daemon.output().contains(TestCredentials.password))

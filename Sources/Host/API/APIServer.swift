@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 
 /// Builds the HTTP application: routes under `URLPrefix`, answered from the daemon's state.
 /// Handlers stay thin; they read state and ask the owning components to act.
@@ -9,6 +10,7 @@ struct APIServer {
     let configuration: Configuration
     let backend: Backend
     let topology: TopologyService
+    let metrics: PrometheusCollectorRegistry?
     let logger: Logger
 
     func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
@@ -17,6 +19,12 @@ struct APIServer {
         let api = router.group(RouterPath(prefix.isEmpty ? "api" : "\(prefix)/api"))
         HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token).register(on: api)
         TopologyRoutes(topology: topology, configuration: configuration).register(on: api)
+        if let metrics, configuration.http.prometheusEnabled {
+            router.get(RouterPath(prefix.isEmpty ? "metrics" : "\(prefix)/metrics")) { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            }
+        }
         let listen = configuration.http.listen
         return Application(
             router: router,

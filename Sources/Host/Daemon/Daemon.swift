@@ -1,4 +1,5 @@
 public import Logging
+public import Prometheus
 import Hummingbird
 import ServiceLifecycle
 import UnixSignals
@@ -8,10 +9,13 @@ import UnixSignals
 public struct Daemon: Sendable {
     public let configuration: Configuration
     public let logger: Logger
+    /// The registry `/metrics` renders (from `DaemonMetrics.bootstrap()`); nil serves none.
+    public let metrics: PrometheusCollectorRegistry?
 
-    public init(configuration: Configuration, logger: Logger) {
+    public init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Fails before serving anything if the backend cannot be opened (`StoreError`).
@@ -23,7 +27,7 @@ public struct Daemon: Sendable {
         let scheme = configuration.http.useSSL ? "https" : "http"
         let listenHost = configuration.http.listen.host
         let topology = TopologyService(configuration: configuration, backend: backend, logger: logger)
-        let app = APIServer(configuration: configuration, backend: backend, topology: topology, logger: logger).makeApplication { port in
+        let app = APIServer(configuration: configuration, backend: backend, topology: topology, metrics: metrics, logger: logger).makeApplication { port in
             let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
             logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
         }

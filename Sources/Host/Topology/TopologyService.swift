@@ -153,8 +153,10 @@ public final class TopologyService: Service, Sendable {
             next = ContinuousClock.now + pollInterval
             switch await prober.probe() {
             case .success(let probe, let latency):
+                DaemonMetrics.probed(seconds: latency, failed: false)
                 await perform(await state.recordSuccess(key, probe: probe, latency: latency))
             case .failure(let error, let latency):
+                DaemonMetrics.probed(seconds: latency, failed: true)
                 let actions = await state.recordFailure(key, error: error.description, latency: latency)
                 if !actions.isEmpty { logger.warning("lost contact with \(key): \(error.message)") }
                 await perform(actions)
@@ -211,6 +213,7 @@ public final class TopologyService: Service, Sendable {
         let changes = await state.takeChanges()
         let snapshot = await state.snapshot()
         let clusters = snapshot.graph.nodes.mapValues(\.clusterName)
+        DaemonMetrics.topology(instances: snapshot.records.count, clusters: snapshot.graph.clusterNames.count)
         do {
             try backend.saveInstances(changes.changed, removed: changes.removed, roleChanges: changes.roleChanges, clusterOf: clusters)
         } catch {
