@@ -53,6 +53,11 @@ public enum ConfigReference {
                 + "Orchestrator; anchor with `^...$`.",
             "- **Secrets** are shown as `\(Secret.redactedText)` in errors, logs and the API's rendering of the configuration.",
             "- **Swift** names the property each key sets (`config` is a `Configuration`).",
+            "- **In effect in this build:** the connection, backend, discovery and polling keys, `ListenAddress`, "
+                + "`URLPrefix`, `PrometheusEnabled`, `ClusterNameToAlias` and `DetectClusterAliasQuery`. Every other "
+                + "key is validated and stored now and takes effect with the feature it configures (failure analysis, "
+                + "recovery, hooks, plugins, authentication, TLS; see the README's status); until then setting it "
+                + "changes nothing.",
         ]
     }
 

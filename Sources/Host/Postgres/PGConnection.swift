@@ -73,9 +73,11 @@ public actor PGConnection {
     /// the connection closing: a backend that exits, a server that stops) or the deadline.
     /// True if the socket became readable. This is how a dead server is noticed at once
     /// instead of at the next poll.
-    public func waitForServerActivity(until deadline: ContinuousClock.Instant) async -> Bool {
-        guard !busy, let conn, PQstatus(conn) == CONNECTION_OK else { return false }
-        return await SocketPoller.shared.wait(fd: PQsocket(conn), for: .read, until: deadline) == .ready
+    /// `interruption` ends the wait early from elsewhere. Without an open, idle connection
+    /// this is a plain wait for the deadline (or the interruption).
+    func waitForServerActivity(until deadline: ContinuousClock.Instant, interruption: SocketPoller.Interruption? = nil) async -> Bool {
+        let fd: Int32 = if !busy, let conn, PQstatus(conn) == CONNECTION_OK { PQsocket(conn) } else { -1 }
+        return await SocketPoller.shared.wait(fd: fd, for: .read, until: deadline, interruption: interruption) == .ready
     }
 
     /// Runs one statement with `$1…$n` parameters through the extended protocol
@@ -192,7 +194,7 @@ public actor PGConnection {
         switch await SocketPoller.shared.wait(fd: fd, for: interest, until: deadline) {
         case .ready: return
         case .timedOut: throw PGError(.timeout, endpoint: endpoint, operation: operation, message: "no answer before the deadline; connection closed")
-        case .cancelled: throw PGError(.cancelled, endpoint: endpoint, operation: operation, message: "cancelled")
+        case .cancelled, .interrupted: throw PGError(.cancelled, endpoint: endpoint, operation: operation, message: "cancelled")
         }
     }
 

@@ -10,7 +10,43 @@ import Synchronization
 /// against a server that was SIGSTOPped or a network that silently drops packets.
 final class SocketPoller: Sendable {
     enum Interest: Sendable { case read, write }
-    enum Outcome: Sendable, Equatable { case ready, timedOut, cancelled }
+    enum Outcome: Sendable, Equatable { case ready, timedOut, cancelled, interrupted }
+
+    /// Lets another party end a wait early (outcome `.interrupted`); an interruption that
+    /// comes while no wait is in progress ends the next one at once. One waiter at a time.
+    final class Interruption: Sendable {
+        private struct State {
+            var pending = false
+            var id: UInt64?
+        }
+
+        private let state = Mutex(State())
+
+        func interrupt() {
+            let id = state.withLock { s -> UInt64? in
+                if let id = s.id { return id }
+                s.pending = true
+                return nil
+            }
+            if let id { SocketPoller.shared.finish(id, .interrupted) }
+        }
+
+        /// True if an interruption is already pending (the wait should end at once).
+        fileprivate func attach(_ id: UInt64) -> Bool {
+            state.withLock { s in
+                if s.pending {
+                    s.pending = false
+                    return true
+                }
+                s.id = id
+                return false
+            }
+        }
+
+        fileprivate func detach() {
+            state.withLock { $0.id = nil }
+        }
+    }
 
     static let shared = SocketPoller()
 
@@ -60,8 +96,10 @@ final class SocketPoller: Sendable {
 
     /// Suspends until `fd` is ready for `interest`, the deadline passes, or the task is cancelled.
     /// A negative `fd` makes this a plain timer.
-    func wait(fd: Int32, for interest: Interest, until deadline: ContinuousClock.Instant) async -> Outcome {
+    func wait(fd: Int32, for interest: Interest, until deadline: ContinuousClock.Instant,
+              interruption: Interruption? = nil) async -> Outcome {
         let id = state.withLock { s in s.nextID += 1; return s.nextID }
+        defer { interruption?.detach() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let (registered, wake) = state.withLock { s -> (Bool, Bool) in
@@ -78,6 +116,7 @@ final class SocketPoller: Sendable {
                 }
                 if fd >= 0 { arm(fd, id: id, interest: interest) }
                 if wake { self.wake() }
+                if interruption?.attach(id) == true { finish(id, .interrupted) }
             }
         } onCancel: {
             finish(id, .cancelled)
@@ -97,7 +136,7 @@ final class SocketPoller: Sendable {
     }
 
     /// Removes a waiter (if still there) and resumes it with `outcome`.
-    private func finish(_ id: UInt64, _ outcome: Outcome) {
+    fileprivate func finish(_ id: UInt64, _ outcome: Outcome) {
         let waiter = state.withLock { s -> Waiter? in
             if let w = s.waiters.removeValue(forKey: id) { return w }
             if outcome == .cancelled { s.cancelledEarly.insert(id) }

@@ -43,14 +43,16 @@ actor InstanceProber {
         }
     }
 
-    /// Waits until the deadline, or until the server closes the idle connection (which means
-    /// it went away: probe again at once).
-    func waitForServerActivity(until deadline: ContinuousClock.Instant) async -> Bool {
-        guard let connection else { return false }
-        return await connection.waitForServerActivity(until: deadline)
+    /// Waits until the deadline, the interruption, or the server closing the idle connection
+    /// (it went away: probe again at once). One registration with the poller, no extra tasks:
+    /// a thousand instances wait like this all the time.
+    func waitUntilNextProbe(_ deadline: ContinuousClock.Instant, interruption: SocketPoller.Interruption) async {
+        if let connection {
+            _ = await connection.waitForServerActivity(until: deadline, interruption: interruption)
+        } else {
+            _ = await SocketPoller.shared.wait(fd: -1, for: .read, until: deadline, interruption: interruption)
+        }
     }
-
-    var isConnected: Bool { connection != nil }
 
     func close() async {
         await connection?.close()

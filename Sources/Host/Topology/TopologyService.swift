@@ -21,7 +21,7 @@ public final class TopologyService: Service, Sendable {
     private let logger: Logger
     private let commands: AsyncStream<Command>
     private let commandSink: AsyncStream<Command>.Continuation
-    private let wakeups = Mutex<[InstanceKey: Wakeup]>([:])
+    private let wakeups = Mutex<[InstanceKey: SocketPoller.Interruption]>([:])
     private let discoverySlots: AsyncLimiter
 
     enum Command: Sendable {
@@ -143,7 +143,7 @@ public final class TopologyService: Service, Sendable {
     // MARK: Polling
 
     private func pollLoop(_ key: InstanceKey) async {
-        let wakeup = Wakeup()
+        let wakeup = SocketPoller.Interruption()
         wakeups.withLock { $0[key] = wakeup }
         defer { wakeups.withLock { if $0[key] === wakeup { $0[key] = nil } } }
         // The prober's connection closes when the loop ends and the prober goes away.
@@ -161,25 +161,7 @@ public final class TopologyService: Service, Sendable {
                 if !actions.isEmpty { logger.warning("lost contact with \(key): \(error.message)") }
                 await perform(actions)
             }
-            await waitForNextProbe(until: next, wakeup: wakeup, prober: prober)
-        }
-    }
-
-    private func waitForNextProbe(until deadline: ContinuousClock.Instant, wakeup: Wakeup, prober: InstanceProber) async {
-        let connected = await prober.isConnected
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
-            group.addTask { await wakeup.wait() }
-            if connected {
-                group.addTask {
-                    // Woken early only if the server closed the idle connection.
-                    if await prober.waitForServerActivity(until: deadline) == false {
-                        try? await Task.sleep(until: deadline, clock: .continuous)
-                    }
-                }
-            }
-            await group.next()
-            group.cancelAll()
+            await prober.waitUntilNextProbe(next, interruption: wakeup)
         }
     }
 
@@ -195,7 +177,7 @@ public final class TopologyService: Service, Sendable {
     }
 
     private func wake(_ key: InstanceKey) {
-        wakeups.withLock { $0[key] }?.signal()
+        wakeups.withLock { $0[key] }?.interrupt()
     }
 
     // MARK: Persistence
