@@ -21,6 +21,10 @@ public final class Backend: Sendable {
             var configuration = GRDB.Configuration()
             configuration.busyMode = .timeout(5)
             configuration.label = "orchestrator.backend"
+            // The daemon's working set lives in memory; the file is written once a second and
+            // read at start-up and by history queries. Small caches and few readers suffice.
+            configuration.maximumReaderCount = 2
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512") }
             database = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw StoreError(path: path, message: "cannot open: \(reason(error)); check that the file is a SQLite database and writable by this user")
