@@ -182,6 +182,7 @@ public actor TopologyState {
     private func neighboursToDiscover(_ key: InstanceKey, _ probe: InstanceProbe) -> [Action] {
         var actions: [Action] = []
         if let up = probe.upstream(defaultPort: defaultPort), shouldDiscover(up) {
+            reserve(up)
             actions.append(.discover(up, .upstreamOf(systemIdentifier: probe.systemIdentifier)))
         }
         let known = graph.nodes[key]?.downstream.compactMap { records[$0] } ?? []
@@ -189,10 +190,17 @@ public actor TopologyState {
             guard let host = row.clientHostname ?? row.clientAddress, !host.isEmpty else { continue }
             let candidate = InstanceKey(host: host, port: defaultPort)
             if shouldDiscover(candidate) {
+                reserve(candidate)
                 actions.append(.discover(candidate, .downstreamOf(key, systemIdentifier: probe.systemIdentifier)))
             }
         }
         return actions
+    }
+
+    /// A discovery of `key` is on its way: later probes must not ask for it again meanwhile.
+    /// Its outcome (admitted, rejected, unreachable) replaces this.
+    private func reserve(_ key: InstanceKey) {
+        rejectedUntil[key] = now().addingTimeInterval(30)
     }
 
     /// `pg_stat_replication` rows not explained by a known standby of this server, matched by
