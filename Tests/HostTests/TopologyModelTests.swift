@@ -105,6 +105,20 @@ struct TopologyStateTests {
         #expect(fromPrimary == [.discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000"))])
     }
 
+    @Test("an application_name of the form host:port is tried first, then the address at the default port")
+    func advertisedPort() async {
+        let state = TopologyState(defaultPort: 5432)
+        _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p"), latency: 0, as: .anything)
+        let actions = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["db7.example:6543"]), latency: 0)
+        #expect(actions == [
+            .discover(InstanceKey(host: "db7.example", port: 6543), .downstreamOf(p, systemIdentifier: "7000")),
+            .discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000")),
+        ])
+        // A discovery in flight is not asked for again by the next probe.
+        let again = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["db7.example:6543"]), latency: 0)
+        #expect(again.isEmpty)
+    }
+
     @Test("losing a valid instance asks for its neighbours to be re-probed, once")
     func lossReprobesNeighbours() async {
         let state = TopologyState(defaultPort: 5432)

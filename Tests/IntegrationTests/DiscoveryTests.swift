@@ -32,6 +32,32 @@ struct DiscoveryTests {
         }
     }
 
+    @Test("a standby on another port that advertises host:port as application_name is found from the primary")
+    func advertisedListenPort() async throws {
+        try await PGTopology.with(TopologySpec(standbys: 2)) { topology in
+            let advertising = topology.standbys[0]
+            let conninfo = "host=\(topology.primary.host) port=\(topology.primary.port) user=\(TestCredentials.replicationUser) password=\(TestCredentials.replicationPassword) application_name=\(advertising)"
+            try await advertising.query("ALTER SYSTEM SET primary_conninfo = \(try SQLQuote.literal(conninfo))")
+            try await advertising.query("SELECT pg_reload_conf()")
+            for _ in 0..<300 {
+                let names = try await topology.primary.query("SELECT application_name FROM pg_stat_replication").rows
+                    .compactMap { try? $0.decode("application_name", as: String.self) }
+                if names.contains(advertising.description) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let config = try DiscoveryFixture.configuration(seeds: [topology.primary])
+            try await DiscoveryFixture.run(config) { service in
+                try await DiscoveryFixture.waitUntil(service, "the advertising standby is found") { s in
+                    s.graph.nodes[advertising.key]?.upstream == topology.primary.key
+                }
+                try await Task.sleep(for: .seconds(2))
+                // The other standby advertises nothing and listens on another port: not found,
+                // and no guess at :5432 was recorded.
+                #expect(Set(await service.state.keys) == [topology.primary.key, advertising.key])
+            }
+        }
+    }
+
     @Test("seed only a leaf standby: its upstream is found by walking up")
     func walkUpFromStandby() async throws {
         try await PGTopology.with(TopologySpec(standbys: 1, cascadingFrom: [0])) { topology in

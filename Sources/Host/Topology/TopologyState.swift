@@ -187,14 +187,27 @@ public actor TopologyState {
         }
         let known = graph.nodes[key]?.downstream.compactMap { records[$0] } ?? []
         for row in unmatchedRows(probe.replicas, known: known) {
-            guard let host = row.clientHostname ?? row.clientAddress, !host.isEmpty else { continue }
-            let candidate = InstanceKey(host: host, port: defaultPort)
-            if shouldDiscover(candidate) {
+            for candidate in candidates(for: row) where shouldDiscover(candidate) {
                 reserve(candidate)
                 actions.append(.discover(candidate, .downstreamOf(key, systemIdentifier: probe.systemIdentifier)))
             }
         }
         return actions
+    }
+
+    /// Where a standby seen only as a `pg_stat_replication` row may listen: the `host:port` its
+    /// `application_name` advertises, if it has that form (the one way a standby on another
+    /// port can be found from its primary), and its address at `DefaultInstancePort`. Each
+    /// guess must still pass the `downstreamOf` admission.
+    private func candidates(for row: InstanceProbe.ReplicationRow) -> [InstanceKey] {
+        var keys: [InstanceKey] = []
+        if row.applicationName.contains(":"), let advertised = InstanceKey(parsing: row.applicationName, defaultPort: defaultPort) {
+            keys.append(advertised)
+        }
+        if let host = row.clientHostname ?? row.clientAddress, !host.isEmpty {
+            keys.append(InstanceKey(host: host, port: defaultPort))
+        }
+        return keys
     }
 
     /// A discovery of `key` is on its way: later probes must not ask for it again meanwhile.
