@@ -14,7 +14,6 @@ public actor WriteLoad {
 
     private let targets: [PGServer]
     private var acks: [Ack] = []
-    private var failures = 0
     private var loop: Task<Void, Never>?
     private static let table = "orchestrator_test_load"
 
@@ -50,7 +49,6 @@ public actor WriteLoad {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
-    public var failedAttempts: Int { failures }
 
     /// The acknowledged ids that `server` does not have.
     public static func missing(_ acks: [Ack], on server: PGServer) async throws -> [Int64] {
@@ -79,7 +77,6 @@ public actor WriteLoad {
                 _ = try await connection!.query("INSERT INTO \(Self.table)(id) VALUES ($1)", [String(id)], timeout: .seconds(2))
                 acks.append(Ack(id: id, at: .now))
             } catch {
-                failures += 1
                 connection = nil
                 targetIndex = (targetIndex + 1) % targets.count
                 try? await Task.sleep(for: .milliseconds(10))

@@ -53,7 +53,7 @@ struct PollBench: AsyncParsableCommand {
             record.key = InstanceKey(host: "127.0.1.\(index / templates.count + 1)", port: template.key.port)
             records.append(record)
         }
-        try store.saveInstances(records, removed: [], roleChanges: [], clusterOf: [:])
+        try await store.saveInstances(records, removed: [], roleChanges: [], clusterOf: [:])
         print("pollbench: wrote \(records.count) instance records over \(list.count) servers to \(backend)")
     }
 }

@@ -46,17 +46,12 @@ struct HealthRoutes: Sendable {
     }
 
     func register(on router: RouterGroup<BasicRequestContext>) {
-        router.get("health") { _, _ in health() }
+        router.get("health") { _, _ in await health() }
     }
 
-    func health() -> Envelope<Health> {
+    func health() async -> Envelope<Health> {
         let node = Node(hostname: hostname, token: token, appVersion: OrchestratorVersion.current, dbBackend: backend.path)
-        var problem: String?
-        do {
-            _ = try backend.count("SELECT 1")
-        } catch {
-            problem = error.description
-        }
+        let problem = await backend.check()?.description
         let details = Health(healthy: problem == nil, hostname: hostname, token: token, isActiveNode: true,
                              activeNode: node, error: problem, availableNodes: [node])
         return problem == nil

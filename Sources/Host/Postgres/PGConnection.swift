@@ -59,12 +59,6 @@ public actor PGConnection {
         return PQstatus(conn) == CONNECTION_OK
     }
 
-    /// The server's `server_version_num`, e.g. 150018.
-    public var serverVersion: Int {
-        guard let conn else { return 0 }
-        return Int(PQserverVersion(conn))
-    }
-
     public func close() {
         handle.close()
     }
@@ -90,10 +84,7 @@ public actor PGConnection {
                 }
             }
         }
-        guard let last = results.last else {
-            throw PGError(.serverError, endpoint: endpoint, operation: "query", message: "no result")
-        }
-        return last
+        return try lastResult(results)
     }
 
     /// Prepares `sql` once under `name` on this connection (`PQsendPrepare`), so that repeated
@@ -113,6 +104,10 @@ public actor PGConnection {
                 }
             }
         }
+        return try lastResult(results)
+    }
+
+    private func lastResult(_ results: [PGResult]) throws(PGError) -> PGResult {
         guard let last = results.last else {
             throw PGError(.serverError, endpoint: endpoint, operation: "query", message: "no result")
         }

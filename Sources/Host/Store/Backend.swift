@@ -114,6 +114,16 @@ extension Backend {
         }
     }
 
+    /// Whether the database answers a trivial query; the error if not. Off the cooperative pool.
+    public func check() async -> StoreError? {
+        do {
+            _ = try await database.read { try Int.fetchOne($0, sql: "SELECT 1") }
+            return nil
+        } catch {
+            return StoreError(path: path, message: reason(error))
+        }
+    }
+
     /// The integer a one-value query returns (maintenance and tests).
     public func count(_ sql: String) throws(StoreError) -> Int {
         do {

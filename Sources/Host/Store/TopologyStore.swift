@@ -1,16 +1,17 @@
-public import Foundation
+import Foundation
 internal import GRDB
 
 /// Instances and their role history in the backend. The full record is stored as JSON beside
 /// the columns that queries and operators need.
 extension Backend {
     public func saveInstances(_ changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [TopologyState.RoleChange],
-                              clusterOf: [InstanceKey: String]) throws(StoreError) {
+                              clusterOf: [InstanceKey: String]) async throws(StoreError) {
         guard !changed.isEmpty || !removed.isEmpty || !roleChanges.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         do {
-            try database.write { db in
+            // GRDB's async write runs on its own queue, not on a cooperative-pool thread.
+            try await database.write { db in
                 for record in changed {
                     let snapshot = String(decoding: try encoder.encode(record), as: UTF8.self)
                     let upstream = record.probe?.walReceiver
@@ -56,18 +57,6 @@ extension Backend {
             }
         } catch {
             throw StoreError(path: path, message: "loading instances failed: \(reason(error))")
-        }
-    }
-
-    /// Role history of an instance, oldest first: (role, when).
-    public func roleHistory(_ key: InstanceKey) throws(StoreError) -> [(role: String, at: Date)] {
-        do {
-            return try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT role, changed_at FROM instance_role_history WHERE hostname = ? AND port = ? ORDER BY id",
-                                 arguments: [key.host, key.port]).map { ($0["role"], $0["changed_at"]) }
-            }
-        } catch {
-            throw StoreError(path: path, message: reason(error))
         }
     }
 }

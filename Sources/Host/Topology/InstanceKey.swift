@@ -52,21 +52,11 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
 
     /// Strips quotes and IPv6 brackets, lower-cases (host names are case-insensitive).
     static func normalise(_ raw: String) -> String {
-        var host = raw.trimmedSpaces()
+        var host = raw.trimmingCharacters(in: .whitespaces)
         while host.count >= 2, let first = host.first, first == host.last, first == "'" || first == "\"" {
-            host = String(host.dropFirst().dropLast()).trimmedSpaces()
+            host = String(host.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
         }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return host.lowercased()
-    }
-}
-
-extension String {
-    /// Without leading and trailing blanks (no Foundation needed).
-    func trimmedSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -98,16 +98,20 @@ public final class TopologyService: Service, Sendable {
             case .added(let added):
                 logger.info("discovered \(added) (\(probe.isPrimary ? "primary" : "standby"), PostgreSQL \(probe.version))")
                 commandSink.yield(.poll(added))
-                await perform(await state.recordSuccess(added, probe: probe, latency: latency))
-                return await state.record(added).map { .success($0) } ?? .failure(DiscoveryError(key: key, message: "forgotten meanwhile"))
+                await perform(await state.neighboursToDiscover(added))
+                return await known(added, asked: key)
             case .alias(let canonical):
                 logger.debug("discovery: \(key) is \(canonical)")
-                return await state.record(canonical).map { .success($0) } ?? .failure(DiscoveryError(key: key, message: "forgotten meanwhile"))
+                return await known(canonical, asked: key)
             case .rejected(let reason):
                 logger.debug("discovery: \(reason)")
                 return .failure(DiscoveryError(key: key, message: reason))
             }
         }
+    }
+
+    private func known(_ key: InstanceKey, asked: InstanceKey) async -> Result<InstanceRecord, DiscoveryError> {
+        await state.record(key).map { .success($0) } ?? .failure(DiscoveryError(key: asked, message: "forgotten meanwhile"))
     }
 
     /// A seed is tried until it is known (it may be down or slow when the daemon starts).
@@ -149,7 +153,7 @@ public final class TopologyService: Service, Sendable {
         // The prober's connection closes when the loop ends and the prober goes away.
         let prober = InstanceProber(key: key, connector: connector, clusterAliasQuery: clusterAliasQuery)
         var next = ContinuousClock.now
-        while !Task.isCancelled, await state.contains(key), await state.canonical(key) == key {
+        while !Task.isCancelled, await state.isPolled(key) {
             next = ContinuousClock.now + pollInterval
             switch await prober.probe() {
             case .success(let probe, let latency):
@@ -194,10 +198,11 @@ public final class TopologyService: Service, Sendable {
     private func saveNow() async {
         let changes = await state.takeChanges()
         let snapshot = await state.snapshot()
-        let clusters = snapshot.graph.nodes.mapValues(\.clusterName)
         DaemonMetrics.topology(instances: snapshot.records.count, clusters: snapshot.graph.clusterNames.count)
+        var clusters: [InstanceKey: String] = [:]
+        for record in changes.changed { clusters[record.key] = snapshot.graph.nodes[record.key]?.clusterName }
         do {
-            try backend.saveInstances(changes.changed, removed: changes.removed, roleChanges: changes.roleChanges, clusterOf: clusters)
+            try await backend.saveInstances(changes.changed, removed: changes.removed, roleChanges: changes.roleChanges, clusterOf: clusters)
         } catch {
             logger.error("\(error)")
         }

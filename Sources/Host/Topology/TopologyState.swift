@@ -64,6 +64,10 @@ public actor TopologyState {
 
     public func record(_ key: InstanceKey) -> InstanceRecord? { records[canonical(key)] }
 
+    /// Whether `key` is still an instance of its own (not forgotten, not turned into an alias):
+    /// what keeps its poll loop going.
+    public func isPolled(_ key: InstanceKey) -> Bool { aliases[key] == nil && records[key] != nil }
+
     public var keys: [InstanceKey] { records.keys.sorted() }
 
     public func snapshot() -> TopologySnapshot {
@@ -143,6 +147,13 @@ public actor TopologyState {
         markDirty(key, material: material)
         if roleChanged || linksChanged { graphCache = nil }
         if roleChanged { noteRoleChange(record) }
+        return neighboursToDiscover(key, probe)
+    }
+
+    /// The neighbours of a known instance to discover, from its last probe (used right after
+    /// it was admitted, whose probe is already applied).
+    public func neighboursToDiscover(_ key: InstanceKey) -> [Action] {
+        guard let probe = records[key]?.probe else { return [] }
         return neighboursToDiscover(key, probe)
     }
 
