@@ -204,7 +204,9 @@ public final class TopologyService: Service, Sendable {
         do {
             try await backend.saveInstances(changes.changed, removed: changes.removed, roleChanges: changes.roleChanges, clusterOf: clusters)
         } catch {
-            logger.error("\(error)")
+            // Also a write cancelled at shutdown: the final save after the loops stop retries it.
+            await state.giveBack(changes.changed, removed: changes.removed, roleChanges: changes.roleChanges)
+            if !Task.isCancelled { logger.error("\(error)") }
         }
     }
 }

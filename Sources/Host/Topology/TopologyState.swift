@@ -275,6 +275,16 @@ public actor TopologyState {
         return stale
     }
 
+    /// Changes the store failed to write (or whose write was cancelled): saved next time.
+    public func giveBack(_ changed: [InstanceRecord], removed gone: [InstanceKey], roleChanges roles: [RoleChange]) {
+        for record in changed where records[record.key] != nil {
+            dirty.insert(record.key)
+            savedAt[record.key] = nil
+        }
+        for key in gone where records[key] == nil { removed.insert(key) }
+        roleChanges = roles + roleChanges
+    }
+
     /// What to write to the store: changed records, removed keys, role changes; clears them.
     public func takeChanges() -> (changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [RoleChange]) {
         let changed = dirty.compactMap { records[$0] }
