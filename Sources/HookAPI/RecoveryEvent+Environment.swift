@@ -1,0 +1,79 @@
+/// The shell-hook view of a `RecoveryEvent`: Orchestrator's `ORC_*` environment variables and
+/// `{camelCase}` placeholders, plus ours (`ORC_FAILED_LSN`, `ORC_SUCCESSOR_LSN`,
+/// `ORC_CLUSTER_SYSTEM_ID`). A value that is absent is the empty string, never missing, so a
+/// placeholder is never left literally in a command (upstream issue #896).
+extension RecoveryEvent {
+    /// One variable: its environment name, its placeholder name, and its value.
+    public struct Variable: Sendable, Hashable {
+        public let environmentName: String
+        public let placeholder: String
+        public let value: String
+    }
+
+    public var variables: [Variable] {
+        let successorFields: [(String, String, String)] = [
+            ("ORC_SUCCESSOR_HOST", "successorHost", successor?.host ?? ""),
+            ("ORC_SUCCESSOR_PORT", "successorPort", successor.map { String($0.port) } ?? ""),
+            ("ORC_SUCCESSOR_ALIAS", "successorAlias", successorAlias ?? successor?.description ?? ""),
+            ("ORC_SUCCESSOR_LSN", "successorLSN", successorLSN?.description ?? ""),
+            // Upstream's binlog coordinates as `wal:<LSN as integer>`, for scripts that parse them.
+            ("ORC_SUCCESSOR_BINLOG_COORDINATES", "successorBinlogCoordinates", successorLSN.map { "wal:\($0.value)" } ?? ""),
+        ]
+        let fields: [(String, String, String)] = [
+            ("ORC_FAILURE_TYPE", "failureType", failureType),
+            ("ORC_FAILURE_DESCRIPTION", "failureDescription", failureDescription),
+            ("ORC_COMMAND", "command", command),
+            ("ORC_INSTANCE_TYPE", "instanceType", instanceType),
+            ("ORC_IS_MASTER", "isMaster", String(instanceType == "master")),
+            ("ORC_IS_CO_MASTER", "isCoMaster", "false"),
+            ("ORC_FAILED_HOST", "failedHost", failed.host),
+            ("ORC_FAILED_PORT", "failedPort", String(failed.port)),
+            ("ORC_FAILED_LSN", "failedLSN", failedLSN?.description ?? ""),
+            ("ORC_FAILURE_CLUSTER", "failureCluster", clusterName),
+            ("ORC_FAILURE_CLUSTER_ALIAS", "failureClusterAlias", clusterAlias),
+            ("ORC_FAILURE_CLUSTER_DOMAIN", "failureClusterDomain", ""),
+            ("ORC_CLUSTER_SYSTEM_ID", "clusterSystemId", clusterSystemIdentifier ?? ""),
+            ("ORC_COUNT_REPLICAS", "countReplicas", String(replicas.count)),
+            ("ORC_REPLICA_HOSTS", "replicaHosts", replicas.map(\.description).joined(separator: ",")),
+            ("ORC_LOST_REPLICAS", "lostReplicas", lostReplicas.map(\.description).joined(separator: ",")),
+            ("ORC_COUNT_LOST_REPLICAS", "countLostReplicas", String(lostReplicas.count)),
+            ("ORC_IS_DOWNTIMED", "isDowntimed", String(isDowntimed)),
+            ("ORC_AUTO_MASTER_RECOVERY", "autoMasterRecovery", String(isAutomated)),
+            ("ORC_AUTO_INTERMEDIATE_MASTER_RECOVERY", "autoIntermediateMasterRecovery", String(isAutomated)),
+            ("ORC_ORCHESTRATOR_HOST", "orchestratorHost", orchestratorHost),
+            ("ORC_IS_SUCCESSFUL", "isSuccessful", String(isSuccessful)),
+            ("ORC_RECOVERY_UID", "recoveryUID", recoveryUID),
+        ]
+        return (fields + successorFields).map { Variable(environmentName: $0.0, placeholder: $0.1, value: $0.2) }
+    }
+
+    /// `ORC_*` name → value.
+    public var environment: [String: String] {
+        Dictionary(uniqueKeysWithValues: variables.map { ($0.environmentName, $0.value) })
+    }
+
+    /// Upstream's older placeholder spellings, still found in hook scripts.
+    static let placeholderAliases = ["countSlaves": "countReplicas", "slaveHosts": "replicaHosts", "lostSlaves": "lostReplicas"]
+
+    /// Replaces every `{placeholder}` that names a variable (or an upstream alias of one) by
+    /// its value. Other braces (shell `${VAR}`, awk blocks) are left alone.
+    public func substitutePlaceholders(in command: String) -> String {
+        var values: [String: String] = [:]
+        for variable in variables { values[variable.placeholder] = variable.value }
+        for (alias, name) in Self.placeholderAliases { values[alias] = values[name] }
+        var result = ""
+        var rest = Substring(command)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let value = values[String(rest[afterOpen..<close])] {
+                result += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result.append("{")
+                rest = rest[afterOpen...]
+            }
+        }
+        return result + rest
+    }
+}
