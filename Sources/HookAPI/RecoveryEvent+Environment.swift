@@ -11,7 +11,10 @@ extension RecoveryEvent {
     }
 
     public var variables: [Variable] {
-        let successorFields: [(String, String, String)] = [
+        let laterFields: [(String, String, String)] = [
+            ("ORC_CANDIDATE_HOST", "candidateHost", candidate?.host ?? ""),
+            ("ORC_CANDIDATE_PORT", "candidatePort", candidate.map { String($0.port) } ?? ""),
+            ("ORC_CANDIDATE_LSN", "candidateLSN", candidateLSN?.description ?? ""),
             ("ORC_SUCCESSOR_HOST", "successorHost", successor?.host ?? ""),
             ("ORC_SUCCESSOR_PORT", "successorPort", successor.map { String($0.port) } ?? ""),
             ("ORC_SUCCESSOR_ALIAS", "successorAlias", successorAlias ?? successor?.description ?? ""),
@@ -44,7 +47,7 @@ extension RecoveryEvent {
             ("ORC_IS_SUCCESSFUL", "isSuccessful", String(isSuccessful)),
             ("ORC_RECOVERY_UID", "recoveryUID", recoveryUID),
         ]
-        return (fields + successorFields).map { Variable(environmentName: $0.0, placeholder: $0.1, value: $0.2) }
+        return (fields + laterFields).map { Variable(environmentName: $0.0, placeholder: $0.1, value: $0.2) }
     }
 
     /// `ORC_*` name → value.

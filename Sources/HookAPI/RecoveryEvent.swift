@@ -33,6 +33,10 @@ public struct RecoveryEvent: Sendable, Hashable, Codable {
     public var isAutomated: Bool
     /// The host name of the daemon running the recovery (`ORC_ORCHESTRATOR_HOST`).
     public var orchestratorHost: String
+    /// The standby chosen for promotion, known from `preFailover` on (`ORC_CANDIDATE_HOST`,
+    /// `ORC_CANDIDATE_PORT`, `ORC_CANDIDATE_LSN`): what a pre-failover veto judges.
+    public var candidate: InstanceAddress?
+    public var candidateLSN: LSN?
     /// The promoted standby, once there is one (`ORC_SUCCESSOR_*`).
     public var successor: InstanceAddress?
     public var successorAlias: String?
@@ -46,7 +50,7 @@ public struct RecoveryEvent: Sendable, Hashable, Codable {
         instanceType: String = "master", failed: InstanceAddress, clusterName: String, clusterAlias: String,
         clusterSystemIdentifier: String? = nil, failedLSN: LSN? = nil, replicas: [InstanceAddress] = [],
         lostReplicas: [InstanceAddress] = [], isDowntimed: Bool = false, isAutomated: Bool = false,
-        orchestratorHost: String, successor: InstanceAddress? = nil, successorAlias: String? = nil,
+        orchestratorHost: String, candidate: InstanceAddress? = nil, candidateLSN: LSN? = nil, successor: InstanceAddress? = nil, successorAlias: String? = nil,
         successorLSN: LSN? = nil
     ) {
         self.recoveryUID = recoveryUID
@@ -64,6 +68,8 @@ public struct RecoveryEvent: Sendable, Hashable, Codable {
         self.isDowntimed = isDowntimed
         self.isAutomated = isAutomated
         self.orchestratorHost = orchestratorHost
+        self.candidate = candidate
+        self.candidateLSN = candidateLSN
         self.successor = successor
         self.successorAlias = successorAlias
         self.successorLSN = successorLSN

@@ -10,6 +10,7 @@ struct APIServer {
     let configuration: Configuration
     let backend: Backend
     let topology: TopologyService
+    let coordinator: RecoveryCoordinator
     let metrics: PrometheusCollectorRegistry?
     let logger: Logger
 
@@ -19,6 +20,7 @@ struct APIServer {
         let api = router.group(RouterPath(prefix.isEmpty ? "api" : "\(prefix)/api"))
         HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token).register(on: api)
         TopologyRoutes(topology: topology, configuration: configuration).register(on: api)
+        RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration).register(on: api)
         if let metrics, configuration.http.prometheusEnabled {
             router.get(RouterPath(prefix.isEmpty ? "metrics" : "\(prefix)/metrics")) { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -27,13 +27,17 @@ public struct Daemon: Sendable {
         let scheme = configuration.http.useSSL ? "https" : "http"
         let listenHost = configuration.http.listen.host
         let topology = TopologyService(configuration: configuration, backend: backend, logger: logger)
-        let app = APIServer(configuration: configuration, backend: backend, topology: topology, metrics: metrics, logger: logger).makeApplication { port in
+        let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: topology,
+                                              logger: logger, processToken: APIServer.token)
+        let app = APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
+                            metrics: metrics, logger: logger).makeApplication { port in
             let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
             logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
         }
         let group = ServiceGroup(configuration: .init(
-            // Shutdown runs in reverse: the API stops first, then probing (which saves last).
-            services: [topology, app],
+            // Shutdown runs in reverse: the API stops first, then analysis, then probing (which
+            // saves last).
+            services: [topology, coordinator, app],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -40,3 +40,20 @@ public enum DaemonMetrics {
     static let instances = Gauge(label: "orchestrator_instances_total")
     static let clusters = Gauge(label: "orchestrator_clusters_total")
 }
+
+extension DaemonMetrics {
+    /// `orchestrator_analysis_entries{code}`: entries of the last analysis pass per code.
+    static func analysis(_ entries: [AnalysisEntry]) {
+        var counts: [AnalysisCode: Int] = [:]
+        for entry in entries { counts[entry.code, default: 0] += 1 }
+        for code in AnalysisCode.allCases where code != .noProblem {
+            Gauge(label: "orchestrator_analysis_entries", dimensions: [("code", code.rawValue)]).record(counts[code] ?? 0)
+        }
+    }
+
+    /// `orchestrator_recoveries_total{type,result}` and `orchestrator_recovery_duration_seconds{type}`.
+    static func recovered(type: String, result: String, seconds: Double) {
+        Counter(label: "orchestrator_recoveries_total", dimensions: [("type", type), ("result", result)]).increment()
+        Timer(label: "orchestrator_recovery_duration_seconds", dimensions: [("type", type)]).recordSeconds(seconds)
+    }
+}

@@ -91,6 +91,17 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        // A cluster keeps its system identifier across failovers while its name (the
+        // primary's host:port) changes: "one active recovery" and the block period key on it.
+        migrator.registerMigration("v3-recovery-identity") { db in
+            try db.alter(table: "topology_recovery") { t in
+                t.add(column: "system_identifier", .text).notNull().defaults(to: "")
+            }
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX topology_recovery_one_active_system
+                ON topology_recovery(system_identifier) WHERE is_active AND system_identifier <> ''
+                """)
+        }
         return migrator
     }
 }

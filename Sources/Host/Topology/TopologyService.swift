@@ -23,6 +23,10 @@ public final class TopologyService: Service, Sendable {
     private let commandSink: AsyncStream<Command>.Continuation
     private let wakeups = Mutex<[InstanceKey: SocketPoller.Interruption]>([:])
     private let discoverySlots: AsyncLimiter
+    /// Ticks after every recorded probe, coalesced (the newest only): the analyzer's trigger,
+    /// so failure detection reacts to evidence instead of waiting for a timer.
+    public let probeEvents: AsyncStream<Void>
+    private let probeSignal: AsyncStream<Void>.Continuation
 
     enum Command: Sendable {
         case poll(InstanceKey)
@@ -49,6 +53,7 @@ public final class TopologyService: Service, Sendable {
         self.clusterAliasQuery = configuration.clusters.detectClusterAliasQuery
         self.logger = logger
         (commands, commandSink) = AsyncStream.makeStream(of: Command.self)
+        (probeEvents, probeSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.discoverySlots = AsyncLimiter(max(1, discovery.maxConcurrency))
     }
 
@@ -71,6 +76,7 @@ public final class TopologyService: Service, Sendable {
         } onGracefulShutdown: {
             self.commandSink.finish()
         }
+        probeSignal.finish()
         await saveNow()
     }
 
@@ -165,6 +171,7 @@ public final class TopologyService: Service, Sendable {
                 if !actions.isEmpty { logger.warning("lost contact with \(key): \(error.message)") }
                 await perform(actions)
             }
+            probeSignal.yield()
             await prober.waitUntilNextProbe(next, interruption: wakeup)
         }
     }

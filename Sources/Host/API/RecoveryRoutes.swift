@@ -1,0 +1,241 @@
+import Foundation
+import Hummingbird
+
+/// The v1 analysis, recovery, acknowledgement, downtime and candidate endpoints, in
+/// Orchestrator's shapes, plus v2 `recoveries`.
+struct RecoveryRoutes: Sendable {
+    let coordinator: RecoveryCoordinator
+    let topology: TopologyService
+    let backend: Backend
+    let configuration: Configuration
+    var input: RouteInput { RouteInput(configuration: configuration) }
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        registerAnalysis(on: api)
+        registerAudit(on: api)
+        registerAcknowledgements(on: api)
+        registerSwitch(on: api)
+        registerDowntime(on: api)
+        registerV2(on: api)
+    }
+
+    // MARK: Analysis and recover
+
+    private func registerAnalysis(on api: RouterGroup<BasicRequestContext>) {
+        api.get("replication-analysis") { _, _ in await analysis { _ in true } }
+        api.get("replication-analysis/:hint") { _, context in
+            let hint = try context.parameters.require("hint")
+            guard let cluster = input.cluster(hint, await topology.state.snapshot()) else {
+                return Envelope<[AnalysisJSON]>(code: .error, message: "Unknown cluster: \(hint)")
+            }
+            return await analysis { $0.clusterName == cluster }
+        }
+        api.get("replication-analysis/instance/:host/:port") { _, context in
+            let key = try input.instanceKey(context)
+            let canonical = await topology.state.canonical(key)
+            return await analysis { $0.instance == canonical }
+        }
+        api.get("recover/:host/:port") { _, context in
+            try await recover(input.instanceKey(context), candidate: nil)
+        }
+        api.get("recover/:host/:port/:candHost/:candPort") { _, context in
+            try await recover(input.instanceKey(context), candidate: input.instanceKey(context, host: "candHost", port: "candPort"))
+        }
+    }
+
+    private func analysis(_ include: (AnalysisEntry) -> Bool) async -> Envelope<[AnalysisJSON]> {
+        let snapshot = await topology.state.snapshot()
+        let entries = await coordinator.analysis.filter(include)
+        return Envelope(code: .ok, message: "Analysis", details: entries.map { AnalysisJSON(entry: $0, clusterAlias: input.alias($0.clusterName, snapshot)) })
+    }
+
+    private func recover(_ key: InstanceKey, candidate: InstanceKey?) async -> Envelope<KeyJSON> {
+        switch await coordinator.recover(key, candidate: candidate) {
+        case .failure(let error):
+            return Envelope(code: .error, message: "Cannot recover \(key): \(error.message)")
+        case .success(let record) where record.isSuccessful:
+            return Envelope(code: .ok, message: "Recovered: \(key); promoted \(record.successor.map(\.description) ?? "-") (recovery \(record.uid))",
+                            details: KeyJSON(record.successor))
+        case .success(let record):
+            return Envelope(code: .error, message: "Recovery \(record.uid) of \(key) \(record.status.rawValue): \(record.errors.last ?? "see audit-recovery-steps/\(record.uid)")")
+        }
+    }
+
+    // MARK: Audit
+
+    private func registerAudit(on api: RouterGroup<BasicRequestContext>) {
+        api.get("audit-recovery") { _, _ in try await audit(.all, page: 0) }
+        api.get("audit-recovery/:page") { _, context in try await audit(.all, page: page(context)) }
+        api.get("audit-recovery/cluster/:hint") { _, context in
+            try await auditCluster(context.parameters.require("hint"), page: 0)
+        }
+        api.get("audit-recovery/cluster/:hint/:page") { _, context in
+            try await auditCluster(context.parameters.require("hint"), page: page(context))
+        }
+        api.get("audit-recovery/id/:id") { _, context in try await audit(.id(number(context, "id")), page: 0) }
+        api.get("audit-recovery/uid/:uid") { _, context in try await audit(.uid(context.parameters.require("uid")), page: 0) }
+        api.get("audit-recovery-steps/:uid") { _, context in
+            let uid = try context.parameters.require("uid")
+            return JSONBody(try await backend.recoverySteps(uid).map { RecoveryStepJSON(step: $0) })
+        }
+        api.get("blocked-recoveries") { _, _ in
+            JSONBody(await coordinator.blockedRecoveries.map { BlockedRecoveryJSON(blocked: $0) })
+        }
+        api.get("blocked-recoveries/cluster/:hint") { _, context in
+            let hint = try context.parameters.require("hint")
+            let cluster = input.cluster(hint, await topology.state.snapshot()) ?? hint
+            return JSONBody(await coordinator.blockedRecoveries.filter { $0.entry.clusterName == cluster }.map { BlockedRecoveryJSON(blocked: $0) })
+        }
+    }
+
+    static let pageSize = 50
+
+    private func audit(_ filter: Backend.RecoveryFilter, page: Int) async throws -> JSONBody<[RecoveryJSON]> {
+        JSONBody(try await backend.recoveries(filter, limit: Self.pageSize, offset: page * Self.pageSize).map { RecoveryJSON(record: $0) })
+    }
+
+    /// A cluster's recoveries under any of its past names: those of its system identifier.
+    private func auditCluster(_ hint: String, page: Int) async throws -> JSONBody<[RecoveryJSON]> {
+        try await audit(clusterFilter(hint, await topology.state.snapshot()), page: page)
+    }
+
+    private func clusterFilter(_ hint: String, _ snapshot: TopologySnapshot) -> Backend.RecoveryFilter {
+        guard let cluster = input.cluster(hint, snapshot) else { return .cluster(hint) }
+        let member = snapshot.graph.members(of: cluster).first { snapshot.records[$0]?.probe != nil }
+        return member.flatMap { snapshot.records[$0]?.probe?.systemIdentifier }.map { .systemIdentifier($0) } ?? .cluster(cluster)
+    }
+
+    private func page(_ context: BasicRequestContext) throws -> Int { Int(try number(context, "page")) }
+
+    private func number(_ context: BasicRequestContext, _ name: String) throws -> Int64 {
+        let text = try context.parameters.require(name)
+        guard let value = Int64(text), value >= 0 else {
+            throw APIError.badRequest("invalid \(name) \"\(text.prefix(40))\": expected a non-negative number")
+        }
+        return value
+    }
+
+    // MARK: Acknowledgements
+
+    private func registerAcknowledgements(on api: RouterGroup<BasicRequestContext>) {
+        api.get("ack-recovery/cluster/:hint") { request, context in
+            let filter = clusterFilter(try context.parameters.require("hint"), await topology.state.snapshot())
+            return try await acknowledge(filter, request)
+        }
+        api.get("ack-recovery/instance/:host/:port") { request, context in
+            try await acknowledge(.failedInstance(await topology.state.canonical(input.instanceKey(context))), request)
+        }
+        api.get("ack-recovery/uid/:uid") { request, context in try await acknowledge(.uid(context.parameters.require("uid")), request) }
+        api.get("ack-recovery/:id") { request, context in try await acknowledge(.id(number(context, "id")), request) }
+        api.get("ack-all-recoveries") { request, _ in try await acknowledge(.all, request) }
+    }
+
+    private func acknowledge(_ filter: Backend.RecoveryFilter, _ request: Request) async throws -> Envelope<Int> {
+        let comment = request.uri.queryParameters.get("comment") ?? ""
+        let acknowledged = try await backend.acknowledgeRecoveries(filter, by: "api", comment: comment)
+        return Envelope(code: .ok, message: "Acknowledged \(acknowledged.count) recoveries", details: acknowledged.count)
+    }
+
+    // MARK: Global switch
+
+    private func registerSwitch(on api: RouterGroup<BasicRequestContext>) {
+        api.get("disable-global-recoveries") { _, _ in
+            try await backend.setRecoveriesDisabled(true)
+            return Envelope(code: .ok, message: "Globally disabled recoveries", details: "disabled")
+        }
+        api.get("enable-global-recoveries") { _, _ in
+            try await backend.setRecoveriesDisabled(false)
+            return Envelope(code: .ok, message: "Globally enabled recoveries", details: "enabled")
+        }
+        api.get("check-global-recoveries") { _, _ in
+            let state = try await backend.recoveriesDisabled() ? "disabled" : "enabled"
+            return Envelope(code: .ok, message: "Global recoveries \(state)", details: state)
+        }
+    }
+
+    // MARK: Downtime and candidates
+
+    private func registerDowntime(on api: RouterGroup<BasicRequestContext>) {
+        api.get("begin-downtime/:host/:port/:owner/:reason") { _, context in try await beginDowntime(context, duration: nil) }
+        api.get("begin-downtime/:host/:port/:owner/:reason/:duration") { _, context in
+            try await beginDowntime(context, duration: context.parameters.require("duration"))
+        }
+        api.get("end-downtime/:host/:port") { _, context in
+            let key = await topology.state.canonical(try input.instanceKey(context))
+            guard try await backend.endDowntime(key) else {
+                return Envelope<KeyJSON>(code: .error, message: "\(key) is not downtimed")
+            }
+            await coordinatorRefresh()
+            return Envelope(code: .ok, message: "Downtime ended: \(key)", details: KeyJSON(key))
+        }
+        api.get("downtimed") { _, _ in JSONBody(try await backend.activeDowntimes().map { DowntimeJSON(downtime: $0) }) }
+        api.get("downtimed/:hint") { _, context in
+            let hint = try context.parameters.require("hint")
+            let snapshot = await topology.state.snapshot()
+            guard let cluster = input.cluster(hint, snapshot) else {
+                return JSONOrError<[DowntimeJSON]>.error("Unknown cluster: \(hint)")
+            }
+            let members = Set(snapshot.graph.members(of: cluster))
+            return .value(try await backend.activeDowntimes().filter { members.contains(snapshot.canonical($0.key)) }.map { DowntimeJSON(downtime: $0) })
+        }
+        api.get("register-candidate/:host/:port/:rule") { _, context in
+            let key = await topology.state.canonical(try input.instanceKey(context))
+            let ruleText = try context.parameters.require("rule")
+            guard let rule = PromotionRule(rawValue: ruleText) else {
+                throw APIError.badRequest("invalid promotion rule \"\(ruleText.prefix(40))\": expected prefer, neutral, prefer_not or must_not")
+            }
+            try await backend.registerCandidate(CandidateRegistration(key: key, rule: rule, registeredAt: Date()))
+            return Envelope(code: .ok, message: "Registered candidate \(key) as \(rule.rawValue) for \(configuration.recovery.candidateInstanceExpireMinutes) minutes",
+                            details: KeyJSON(key))
+        }
+    }
+
+    private func beginDowntime(_ context: BasicRequestContext, duration: String?) async throws -> Envelope<DowntimeJSON> {
+        let key = await topology.state.canonical(try input.instanceKey(context))
+        let seconds = try duration.map(Self.parseDuration) ?? 3600
+        let now = Date()
+        let downtime = Downtime(key: key, owner: try context.parameters.require("owner"), reason: try context.parameters.require("reason"),
+                                beganAt: now, endsAt: now.addingTimeInterval(seconds))
+        try await backend.beginDowntime(downtime)
+        await coordinatorRefresh()
+        return Envelope(code: .ok, message: "Downtimed \(key) until \(InstanceJSON.timestamp(downtime.endsAt))", details: DowntimeJSON(downtime: downtime))
+    }
+
+    /// `90`, `90s`, `15m`, `2h`, `1d`.
+    static func parseDuration(_ text: String) throws -> TimeInterval {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var digits = Substring(text)
+        var unit = 1.0
+        if let last = text.last, let factor = units[last] {
+            digits = digits.dropLast()
+            unit = factor
+        }
+        guard let value = Double(digits), value > 0, value * unit <= 366 * 86400 else {
+            throw APIError.badRequest("invalid duration \"\(text.prefix(40))\": expected a positive number with an optional unit s, m, h or d (at most a year)")
+        }
+        return value * unit
+    }
+
+    /// Downtime changes what the analysis says: re-run it now rather than at the next probe.
+    private func coordinatorRefresh() async {
+        await coordinator.refresh()
+    }
+
+    // MARK: v2
+
+    private func registerV2(on api: RouterGroup<BasicRequestContext>) {
+        api.get("v2/recoveries") { request, _ in
+            let parameters = request.uri.queryParameters
+            let snapshot = await topology.state.snapshot()
+            let hint = parameters.get("cluster") ?? parameters.get("alias")
+            let page = parameters.get("page").flatMap { Int($0) } ?? 0
+            guard page >= 0 else { return V2Body<[RecoveryJSON]>.failure(.badRequest, code: "INVALID_PAGE", "page must be >= 0") }
+            let filter = hint.map { clusterFilter($0, snapshot) } ?? .all
+            let records = try await backend.recoveries(filter, limit: Self.pageSize, offset: page * Self.pageSize)
+            return .success(records.map { RecoveryJSON(record: $0) })
+        }
+        api.get("v2/recoveries/active") { _, _ in
+            V2Body.success(try await backend.recoveries(.active).map { RecoveryJSON(record: $0) })
+        }
+    }
+}

@@ -1,0 +1,145 @@
+public import Foundation
+
+/// The pure core of failure detection: a topology snapshot in, analysis entries out.
+/// Deterministic (entries sorted by instance), no I/O, so every rule is table-tested.
+///
+/// The holistic rule (SPEC §3): a primary is dead only when the daemon **and** its standbys
+/// lost it. A reachable standby whose WAL receiver still streams from it proves it alive,
+/// whatever the daemon's own probes say.
+public enum Analyzer {
+    public struct Context: Sendable {
+        /// Instances downtimed now, with the end of their downtime.
+        public var downtimes: [InstanceKey: Date]
+        public var reasonableReplicationLagSeconds: Double
+
+        public init(downtimes: [InstanceKey: Date] = [:], reasonableReplicationLagSeconds: Double = 10) {
+            self.downtimes = downtimes
+            self.reasonableReplicationLagSeconds = reasonableReplicationLagSeconds
+        }
+    }
+
+    /// Every problem found, sorted by instance then code. Instances without a problem have no
+    /// entry (Orchestrator's `replication-analysis` lists problems only).
+    public static func analyze(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
+        var entries: [AnalysisEntry] = []
+        for (key, node) in snapshot.graph.nodes {
+            guard let record = snapshot.records[key], let probe = record.probe else { continue }
+            let view = InstanceView(key: key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
+            if node.depth == 0, probe.isPrimary {
+                entries += primaryFindings(view)
+            } else if !node.downstream.isEmpty {
+                entries += intermediateFindings(view)
+            }
+            if let lagging = laggingFinding(view) { entries.append(lagging) }
+        }
+        entries += splitBrainFindings(snapshot, context)
+        return entries.sorted { ($0.instance, $0.code.rawValue) < ($1.instance, $1.code.rawValue) }
+    }
+
+    // MARK: Rules
+
+    private static func primaryFindings(_ view: InstanceView) -> [AnalysisEntry] {
+        let standbys = view.standbys
+        if !view.record.lastCheckValid {
+            if standbys.isEmpty {
+                return [view.entry(.deadPrimaryWithoutStandbys, "primary unreachable and it has no standbys: nothing to promote")]
+            }
+            if view.countStreaming > 0 {
+                return [view.entry(.unreachablePrimary,
+                    "primary unreachable from orchestrator, but \(view.countStreaming) of \(standbys.count) standbys still stream from it")]
+            }
+            if view.countValid == 0 {
+                return [view.entry(.deadPrimaryAndStandbys,
+                    "primary and all \(standbys.count) standbys unreachable: orchestrator itself may be cut off")]
+            }
+            if view.countValid < standbys.count {
+                return [view.entry(.deadPrimaryAndSomeStandbys,
+                    "primary unreachable; \(standbys.count - view.countValid) of \(standbys.count) standbys unreachable too; no reachable standby streams from it")]
+            }
+            return [view.entry(.deadPrimary, "primary unreachable and none of its \(standbys.count) standbys streams from it")]
+        }
+        return replicationFindings(view)
+    }
+
+    private static func intermediateFindings(_ view: InstanceView) -> [AnalysisEntry] {
+        if !view.record.lastCheckValid {
+            // Its children still streaming from it prove it alive; all of them unreachable
+            // leaves nothing to re-point.
+            guard view.countStreaming == 0, view.countValid > 0 else { return [] }
+            return [view.entry(.deadIntermediatePrimary,
+                "cascading standby unreachable and none of its \(view.standbys.count) standbys streams from it")]
+        }
+        return replicationFindings(view)
+    }
+
+    /// A reachable upstream whose standbys are not streaming and replaying.
+    private static func replicationFindings(_ view: InstanceView) -> [AnalysisEntry] {
+        let standbys = view.standbys
+        guard !standbys.isEmpty else { return [] }
+        let notReplicating = standbys.count - view.countValidReplicating
+        if notReplicating == standbys.count {
+            return [view.entry(.allStandbysNotReplicating, "none of its \(standbys.count) standbys is streaming and replaying")]
+        }
+        if notReplicating > 0 {
+            return [view.entry(.standbyNotReplicating, "\(notReplicating) of its \(standbys.count) standbys not streaming and replaying")]
+        }
+        return []
+    }
+
+    private static func laggingFinding(_ view: InstanceView) -> AnalysisEntry? {
+        guard view.record.lastCheckValid, !view.probe.isPrimary, let lag = view.probe.lagSeconds,
+              lag > view.context.reasonableReplicationLagSeconds else { return nil }
+        return view.entry(.standbyLagging, "replay \(Int(lag)) s behind (ReasonableReplicationLagSeconds: \(Int(view.context.reasonableReplicationLagSeconds)))")
+    }
+
+    /// Reachable writable instances sharing a system identifier: every one of them is flagged.
+    private static func splitBrainFindings(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
+        var writable: [String: [InstanceKey]] = [:]
+        // A primary fenced with default_transaction_read_only (a switchover in progress) does not count.
+        for (key, record) in snapshot.records where record.lastCheckValid && record.probe?.isPrimary == true
+            && record.probe?.settings.defaultTransactionReadOnly == false {
+            writable[record.probe!.systemIdentifier, default: []].append(key)
+        }
+        var entries: [AnalysisEntry] = []
+        for (systemIdentifier, keys) in writable where keys.count > 1 {
+            for key in keys {
+                guard let record = snapshot.records[key], let probe = record.probe, let node = snapshot.graph.nodes[key] else { continue }
+                let view = InstanceView(key: key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
+                let others = keys.filter { $0 != key }.sorted().map(\.description).joined(separator: ", ")
+                entries.append(view.entry(.splitBrain, "writable, and so is \(others), with the same system identifier \(systemIdentifier)"))
+            }
+        }
+        return entries
+    }
+}
+
+/// One instance and its direct standbys as the rules see them.
+private struct InstanceView {
+    let key: InstanceKey
+    let record: InstanceRecord
+    let probe: InstanceProbe
+    let node: TopologyGraph.Node
+    let snapshot: TopologySnapshot
+    let context: Analyzer.Context
+
+    var standbys: [InstanceRecord] { node.downstream.compactMap { snapshot.records[$0] } }
+    var countValid: Int { standbys.count { $0.lastCheckValid } }
+    /// Reachable standbys whose WAL receiver streams (replaying or not): proof the upstream lives.
+    var countStreaming: Int { standbys.count { $0.lastCheckValid && $0.probe?.walReceiver?.status == "streaming" } }
+    var countValidReplicating: Int { standbys.count { $0.lastCheckValid && $0.probe?.isReplicating == true } }
+
+    func entry(_ code: AnalysisCode, _ description: String) -> AnalysisEntry {
+        let lagLimit = context.reasonableReplicationLagSeconds
+        return AnalysisEntry(
+            code: code, instance: key, upstream: node.upstream, clusterName: node.clusterName, description: description,
+            isPrimary: probe.isPrimary, isReadOnly: !probe.isPrimary || probe.settings.defaultTransactionReadOnly,
+            lastCheckValid: record.lastCheckValid, replicas: node.downstream,
+            countValidReplicas: countValid, countStreamingReplicas: countStreaming,
+            countValidReplicatingReplicas: countValidReplicating,
+            countLaggingReplicas: standbys.count { ($0.probe?.lagSeconds ?? 0) > lagLimit },
+            countDowntimedReplicas: node.downstream.count { context.downtimes[$0] != nil },
+            isDowntimed: context.downtimes[key] != nil, downtimeEnd: context.downtimes[key],
+            systemIdentifier: probe.systemIdentifier,
+            lastLSN: probe.isPrimary ? probe.currentLSN : (probe.receiveLSN ?? probe.replayLSN))
+    }
+}

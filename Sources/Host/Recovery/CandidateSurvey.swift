@@ -1,0 +1,36 @@
+import Foundation
+import HookAPI
+
+/// Gathers what the candidate picker needs about the standbys of a failed primary: reachability
+/// and positions read fresh from each standby (not from the last probe, which may be a poll
+/// interval old), sync state from the old primary's last `pg_stat_replication`, downtimes and
+/// promotion rules.
+struct CandidateSurvey: Sendable {
+    let environment: RecoveryEnvironment
+
+    func standbys(of failed: InstanceKey, in snapshot: TopologySnapshot) async -> [CandidatePicker.Standby] {
+        let keys = snapshot.graph.nodes[failed]?.downstream ?? []
+        let syncNames = Set(snapshot.records[failed]?.probe?.replicas
+            .filter { $0.syncState == "sync" || $0.syncState == "quorum" }.map(\.applicationName) ?? [])
+        let downtimed = Set((try? await environment.backend.activeDowntimes())?.map(\.key) ?? [])
+        let expiry = Date().addingTimeInterval(-Double(environment.configuration.recovery.candidateInstanceExpireMinutes) * 60)
+        let registrations = (try? await environment.backend.candidateRegistrations(since: expiry)) ?? []
+        let rules = Dictionary(registrations.map { (snapshot.canonical($0.key), $0.rule) }) { _, newer in newer }
+        return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
+            for key in keys {
+                let probe = snapshot.records[key]?.probe
+                group.addTask {
+                    let state = try? await environment.operations.with(key) { try await environment.operations.standbyState(key, on: $0) }
+                    return CandidatePicker.Standby(
+                        key: key, reachable: state?.inRecovery == true, downtimed: downtimed.contains(key),
+                        receivedLSN: state?.receivedLSN, replayLSN: state?.replayLSN,
+                        synchronous: probe.map { syncNames.contains($0.walReceiverApplicationName) } ?? false,
+                        rule: rules[key] ?? .neutral)
+                }
+            }
+            var result: [CandidatePicker.Standby] = []
+            for await standby in group { result.append(standby) }
+            return result.sorted { $0.key < $1.key }
+        }
+    }
+}

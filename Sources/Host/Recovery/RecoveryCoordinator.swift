@@ -1,0 +1,251 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Failure detection and recovery: analyses the topology after every probe (and at least once
+/// a second), re-probes a cluster at once while its primary's fate is open, and runs the
+/// recoveries the gates allow, at most one per cluster.
+public actor RecoveryCoordinator: Service {
+    private let environment: RecoveryEnvironment
+    private var latest: [AnalysisEntry] = []
+    private var blocked: [InstanceKey: BlockedRecovery] = [:]
+    /// Clusters (by system identifier, else name) with a recovery running in this process.
+    private var inFlight: Set<String> = []
+    private var lastEmergentProbe: [InstanceKey: ContinuousClock.Instant] = [:]
+    private var passRunning = false
+    private var passRequested = false
+    private let processToken: String
+
+    /// While a primary's fate is open, its cluster is re-probed this often.
+    static let emergentProbeInterval: Duration = .milliseconds(50)
+    /// ... for at most this long after it was last seen.
+    static let emergentProbeWindow: TimeInterval = 120
+
+    public struct BlockedRecovery: Sendable, Equatable {
+        public var entry: AnalysisEntry
+        public var blockingRecoveryUID: String
+        public var reason: String
+        public var lastBlockedAt: Date
+    }
+
+    public init(configuration: Configuration, backend: Backend, topology: TopologyService,
+                plugins: any RecoveryPluginDispatch = NoRecoveryPlugins(), logger: Logger, processToken: String) {
+        self.environment = RecoveryEnvironment(
+            configuration: configuration, backend: backend, topology: topology,
+            operations: InstanceOperations(connector: Connector(configuration)),
+            hooks: HookRunner(configuration.hooks), plugins: plugins, logger: logger,
+            hostname: ProcessInfo.processInfo.hostName)
+        self.processToken = processToken
+    }
+
+    public func run() async throws {
+        await concludeInterrupted()
+        // Stops at shutdown; a recovery already running goes on in its own task until the
+        // process exits (a later start concludes it as interrupted if it did not finish).
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in self.environment.topology.probeEvents { await self.requestPass() }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        await self.requestPass()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The problems found by the last analysis pass.
+    public var analysis: [AnalysisEntry] { latest }
+
+    public var blockedRecoveries: [BlockedRecovery] { blocked.values.sorted { $0.entry.instance < $1.entry.instance } }
+
+    // MARK: Analysis
+
+    /// Re-analyses now (after a downtime or switch change through the API).
+    public func refresh() async { await requestPass() }
+
+    private func requestPass() async {
+        passRequested = true
+        guard !passRunning else { return }
+        passRunning = true
+        defer { passRunning = false }
+        while passRequested {
+            passRequested = false
+            await pass()
+        }
+    }
+
+    private func pass() async {
+        let snapshot = await environment.topology.state.snapshot()
+        let downtimes = (try? await environment.backend.activeDowntimes()) ?? []
+        let context = Analyzer.Context(
+            downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0.endsAt) }) { a, _ in a },
+            reasonableReplicationLagSeconds: Double(environment.configuration.analysis.reasonableReplicationLagSeconds))
+        let entries = Analyzer.analyze(snapshot, context)
+        if entries != latest { logChanges(from: latest, to: entries) }
+        latest = entries
+        DaemonMetrics.analysis(entries)
+        probeWhileUndecided(entries, snapshot)
+        let actionable = Set(entries.filter(\.isActionable).map(\.instance))
+        blocked = blocked.filter { actionable.contains($0.key) }
+        for entry in entries where entry.isActionable {
+            _ = await consider(entry, snapshot: snapshot, manual: nil)
+        }
+    }
+
+    private func logChanges(from old: [AnalysisEntry], to new: [AnalysisEntry]) {
+        let before = Set(old.map { "\($0.code.rawValue) \($0.instance)" })
+        for entry in new where !before.contains("\(entry.code.rawValue) \(entry.instance)") {
+            environment.logger.warning("analysis: \(entry.code.rawValue) on \(entry.instance) (\(entry.clusterName)): \(entry.description)")
+        }
+    }
+
+    /// Evidence first: while a primary (or cascading standby) is unreachable and its fate
+    /// undecided, it and its standbys are probed every `emergentProbeInterval` instead of
+    /// every `InstancePollSeconds`, so the standbys' loss of it is seen within milliseconds.
+    private func probeWhileUndecided(_ entries: [AnalysisEntry], _ snapshot: TopologySnapshot) {
+        let now = ContinuousClock.now
+        for entry in entries where [.unreachablePrimary, .deadPrimary, .deadPrimaryAndSomeStandbys, .deadPrimaryAndStandbys,
+                                      .deadIntermediatePrimary].contains(entry.code) {
+            guard let lastSeen = snapshot.records[entry.instance]?.lastSeen,
+                  Date().timeIntervalSince(lastSeen) < Self.emergentProbeWindow,
+                  !inFlight.contains(clusterIdentity(entry)) else { continue }
+            for key in [entry.instance] + entry.replicas {
+                if let last = lastEmergentProbe[key], now - last < Self.emergentProbeInterval { continue }
+                lastEmergentProbe[key] = now
+                environment.topology.reprobe(key)
+            }
+        }
+        lastEmergentProbe = lastEmergentProbe.filter { now - $0.value < .seconds(5) }
+    }
+
+    // MARK: Recovery
+
+    /// Manual recovery (`/api/recover`): of `failed`'s current failure, promoting `candidate`
+    /// if given. Waits for the recovery to end and returns its record.
+    public func recover(_ failed: InstanceKey, candidate: InstanceKey?) async -> Result<RecoveryRecord, RecoveryError> {
+        await pass()
+        let snapshot = await environment.topology.state.snapshot()
+        let key = snapshot.canonical(failed)
+        guard snapshot.records[key] != nil else { return .failure(RecoveryError("\(failed) is not known; discover it first")) }
+        guard let entry = latest.first(where: { $0.instance == key && ($0.isActionable || $0.code.isPrimaryFailure) }) else {
+            return .failure(RecoveryError("\(key) has no failure to recover (see replication-analysis)"))
+        }
+        return await consider(entry, snapshot: snapshot, manual: candidate.map { .some(snapshot.canonical($0)) } ?? .some(nil))
+    }
+
+    /// Applies the gates and, if they allow, registers and runs the recovery. `manual` is nil
+    /// for an automated recovery, else the operator's candidate (or `.some(nil)`).
+    private func consider(_ entry: AnalysisEntry, snapshot: TopologySnapshot, manual: InstanceKey??) async -> Result<RecoveryRecord, RecoveryError> {
+        let identity = clusterIdentity(entry)
+        let facts = await facts(for: entry, snapshot: snapshot, identity: identity)
+        let verdict = manual == nil ? RecoveryGates.automated(facts, environment.configuration.recovery) : RecoveryGates.manual(facts)
+        switch verdict {
+        case .skip(let reason):
+            return .failure(RecoveryError(reason))
+        case .blocked(let uid, let reason):
+            if blocked[entry.instance] == nil {
+                environment.logger.warning("recovery of \(entry.instance) blocked: \(reason)")
+            }
+            blocked[entry.instance] = BlockedRecovery(entry: entry, blockingRecoveryUID: uid, reason: reason, lastBlockedAt: Date())
+            return .failure(RecoveryError(reason))
+        case .proceed:
+            break
+        }
+        guard inFlight.insert(identity).inserted else { return .failure(RecoveryError("a recovery of this cluster is in progress")) }
+        let record = RecoveryRecord(
+            uid: UUID().uuidString.lowercased(), analysis: entry, clusterAlias: facts.clusterAlias,
+            command: manual == nil ? "" : "recover", startedAt: Date(),
+            processingNodeHostname: environment.hostname, processingNodeToken: processToken)
+        let registered: RecoveryRecord
+        do {
+            guard let saved = try await environment.backend.registerRecovery(record) else {
+                inFlight.remove(identity)
+                return .failure(RecoveryError("a recovery of this cluster is in progress"))
+            }
+            registered = saved
+        } catch {
+            // Acting without a durable record could repeat it after a restart: do not act.
+            inFlight.remove(identity)
+            environment.logger.error("not recovering \(entry.instance): \(error)")
+            return .failure(RecoveryError("cannot register the recovery in the backend: \(error)"))
+        }
+        blocked[entry.instance] = nil
+        let running = launch(RecoveryJournal(registered, backend: environment.backend, logger: environment.logger),
+                             entry: entry, manual: manual, identity: identity)
+        // An automated recovery runs on its own; analysis of other clusters goes on meanwhile.
+        guard manual != nil else { return .success(registered) }
+        return .success(await running.value)
+    }
+
+    /// Runs the recovery to its end in its own task (also if the HTTP request that asked for
+    /// it goes away), then frees the cluster and re-probes everything it touched.
+    private func launch(_ journal: RecoveryJournal, entry: AnalysisEntry, manual: InstanceKey??, identity: String) -> Task<RecoveryRecord, Never> {
+        let environment = self.environment
+        return Task.detached {
+            let started = ContinuousClock.now
+            await journal.step("registered by \(environment.hostname)\(manual == nil ? " (automated)" : " (manual recover)")")
+            switch entry.code {
+            case .deadIntermediatePrimary:
+                await IntermediateRecovery(environment: environment, journal: journal, isAutomated: manual == nil).run()
+            default:
+                await PrimaryFailover(environment: environment, journal: journal, requestedCandidate: manual ?? nil,
+                                      isAutomated: manual == nil).run()
+            }
+            let final = await journal.record
+            DaemonMetrics.recovered(type: entry.code.rawValue, result: final.status.rawValue, seconds: (ContinuousClock.now - started).seconds)
+            for key in final.participating { environment.topology.reprobe(key) }
+            await self.finished(identity)
+            return final
+        }
+    }
+
+    private func finished(_ identity: String) {
+        inFlight.remove(identity)
+    }
+
+    private func facts(for entry: AnalysisEntry, snapshot: TopologySnapshot, identity: String) async -> RecoveryGates.Facts {
+        let backend = environment.backend
+        let period = TimeInterval(environment.configuration.recovery.periodBlockSeconds)
+        let history: [RecoveryRecord]
+        if let systemIdentifier = entry.systemIdentifier {
+            history = (try? await backend.recoveries(.systemIdentifier(systemIdentifier), limit: 20)) ?? []
+        } else {
+            history = (try? await backend.recoveries(.cluster(entry.clusterName), limit: 20)) ?? []
+        }
+        let otherPrimary = snapshot.records.first { key, record in
+            key != entry.instance && record.lastCheckValid && record.probe?.isPrimary == true
+                && record.probe?.systemIdentifier == entry.systemIdentifier
+        }?.key
+        return RecoveryGates.Facts(
+            entry: entry,
+            clusterAlias: ClusterAliases.alias(of: entry.clusterName, in: snapshot, configuration: environment.configuration),
+            recoveriesDisabled: (try? await backend.recoveriesDisabled()) ?? false,
+            activeRecovery: inFlight.contains(identity) ? "(this process)" : history.first(where: \.isActive)?.uid,
+            recentUnacknowledged: history.first { !$0.acknowledged && Date().timeIntervalSince($0.startedAt) < period },
+            otherPrimary: otherPrimary)
+    }
+
+    private func clusterIdentity(_ entry: AnalysisEntry) -> String {
+        entry.systemIdentifier.map { "system:\($0)" } ?? "cluster:\(entry.clusterName)"
+    }
+
+    /// Recoveries still marked running were cut short by a stop of the daemon: they are
+    /// concluded as interrupted, neither resumed nor repeated (their steps show how far they
+    /// got; the block period holds until someone acknowledges them).
+    private func concludeInterrupted() async {
+        let active = (try? await environment.backend.recoveries(.active, limit: 1000)) ?? []
+        for record in active {
+            let journal = RecoveryJournal(record, backend: environment.backend, logger: environment.logger)
+            await journal.error("the daemon stopped during this recovery; it was not resumed. Check the topology, then acknowledge it")
+            await journal.finish(.interrupted)
+        }
+    }
+}

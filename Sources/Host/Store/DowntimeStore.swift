@@ -1,0 +1,118 @@
+public import Foundation
+internal import GRDB
+
+/// A downtimed instance is neither failed over (as a primary) nor promoted (as a standby)
+/// until its downtime ends.
+public struct Downtime: Sendable, Codable, Equatable {
+    public var key: InstanceKey
+    public var owner: String
+    public var reason: String
+    public var beganAt: Date
+    public var endsAt: Date
+}
+
+extension Backend {
+    /// Starts (or replaces) the downtime of `key`.
+    public func beginDowntime(_ downtime: Downtime) async throws(StoreError) {
+        do {
+            try await database.write {
+                try $0.execute(sql: """
+                    INSERT OR REPLACE INTO database_instance_downtime(hostname, port, owner, reason, begin_timestamp, end_timestamp)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [downtime.key.host, downtime.key.port, downtime.owner, downtime.reason,
+                                     downtime.beganAt, downtime.endsAt])
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot downtime \(downtime.key): \(reason(error))")
+        }
+    }
+
+    /// Ends the downtime of `key`; false when it had none.
+    public func endDowntime(_ key: InstanceKey) async throws(StoreError) -> Bool {
+        do {
+            return try await database.write { db in
+                try db.execute(sql: "DELETE FROM database_instance_downtime WHERE hostname = ? AND port = ?", arguments: [key.host, key.port])
+                return db.changesCount > 0
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot end the downtime of \(key): \(reason(error))")
+        }
+    }
+
+    /// Downtimes in force at `now` (expired ones are removed on the way).
+    public func activeDowntimes(at now: Date = Date()) async throws(StoreError) -> [Downtime] {
+        do {
+            return try await database.write { db in
+                try db.execute(sql: "DELETE FROM database_instance_downtime WHERE end_timestamp <= ?", arguments: [now])
+                return try Row.fetchAll(db, sql: "SELECT * FROM database_instance_downtime ORDER BY hostname, port").map {
+                    Downtime(key: InstanceKey(host: $0["hostname"], port: $0["port"]), owner: $0["owner"], reason: $0["reason"],
+                             beganAt: $0["begin_timestamp"], endsAt: $0["end_timestamp"])
+                }
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot read downtimes: \(reason(error))")
+        }
+    }
+}
+
+/// A promotion rule registered for a standby (`register-candidate`), valid for
+/// `CandidateInstanceExpireMinutes` after `registeredAt`.
+public struct CandidateRegistration: Sendable, Codable, Equatable {
+    public var key: InstanceKey
+    public var rule: PromotionRule
+    public var registeredAt: Date
+}
+
+extension Backend {
+    public func registerCandidate(_ registration: CandidateRegistration) async throws(StoreError) {
+        do {
+            try await database.write {
+                try $0.execute(sql: """
+                    INSERT OR REPLACE INTO candidate_database_instance(hostname, port, promotion_rule, last_suggested)
+                    VALUES (?, ?, ?, ?)
+                    """, arguments: [registration.key.host, registration.key.port, registration.rule.rawValue, registration.registeredAt])
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot register candidate \(registration.key): \(reason(error))")
+        }
+    }
+
+    /// Registrations newer than `since`.
+    public func candidateRegistrations(since: Date) async throws(StoreError) -> [CandidateRegistration] {
+        do {
+            return try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM candidate_database_instance WHERE last_suggested > ? ORDER BY hostname, port",
+                                 arguments: [since]).compactMap { row in
+                    PromotionRule(rawValue: row["promotion_rule"]).map {
+                        CandidateRegistration(key: InstanceKey(host: row["hostname"], port: row["port"]), rule: $0,
+                                              registeredAt: row["last_suggested"])
+                    }
+                }
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot read candidates: \(reason(error))")
+        }
+    }
+
+    /// `disable-global-recoveries` survives restarts: it is a row in `global_settings`.
+    public func setRecoveriesDisabled(_ disabled: Bool) async throws(StoreError) {
+        do {
+            try await database.write {
+                try $0.execute(sql: "INSERT OR REPLACE INTO global_settings(name, value) VALUES ('recoveries_disabled', ?)",
+                               arguments: [disabled ? "1" : "0"])
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot store the global recovery switch: \(reason(error))")
+        }
+    }
+
+    public func recoveriesDisabled() async throws(StoreError) -> Bool {
+        do {
+            return try await database.read {
+                try String.fetchOne($0, sql: "SELECT value FROM global_settings WHERE name = 'recoveries_disabled'") == "1"
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot read the global recovery switch: \(reason(error))")
+        }
+    }
+}

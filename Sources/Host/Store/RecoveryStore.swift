@@ -1,0 +1,142 @@
+public import Foundation
+internal import GRDB
+
+/// Recoveries and their steps in the backend. The full record is JSON in `details`; the
+/// columns are what queries and the one-active-recovery-per-cluster index need.
+extension Backend {
+    /// Inserts `record` as the cluster's active recovery. Returns nil, writing nothing, when
+    /// the cluster already has one: the database's unique index decides, so two triggers
+    /// racing for one cluster cannot both win.
+    public func registerRecovery(_ record: RecoveryRecord) async throws(StoreError) -> RecoveryRecord? {
+        do {
+            return try await database.write { db -> RecoveryRecord? in
+                let systemIdentifier = record.analysis.systemIdentifier ?? ""
+                let active = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM topology_recovery
+                    WHERE is_active AND (cluster_name = ? OR (system_identifier = ? AND system_identifier <> ''))
+                    """, arguments: [record.clusterName, systemIdentifier]) ?? 0
+                guard active == 0 else { return nil }
+                try db.execute(sql: """
+                    INSERT INTO topology_recovery(uid, cluster_name, system_identifier, failed_hostname, failed_port, analysis,
+                        is_active, is_successful, start_timestamp, details)
+                    VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, '{}')
+                    """, arguments: [record.uid, record.clusterName, systemIdentifier, record.failed.host, record.failed.port,
+                                     record.analysis.code.rawValue, record.startedAt])
+                var saved = record
+                saved.id = db.lastInsertedRowID
+                try Self.write(saved, db)
+                return saved
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot register recovery: \(reason(error))")
+        }
+    }
+
+    public func updateRecovery(_ record: RecoveryRecord) async throws(StoreError) {
+        do {
+            try await database.write { try Self.write(record, $0) }
+        } catch {
+            throw StoreError(path: path, message: "cannot update recovery \(record.uid): \(reason(error))")
+        }
+    }
+
+    private static func write(_ record: RecoveryRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE topology_recovery SET is_active = ?, is_successful = ?, successor_hostname = ?, successor_port = ?,
+                end_timestamp = ?, acknowledged = ?, acknowledged_at = ?, acknowledged_by = ?, acknowledged_comment = ?,
+                details = ?
+            WHERE uid = ?
+            """, arguments: [record.isActive, record.isSuccessful, record.successor?.host, record.successor?.port,
+                             record.endedAt, record.acknowledged, record.acknowledgedAt, record.acknowledgedBy,
+                             record.acknowledgedComment, String(decoding: try RecoveryCoding.encoder.encode(record), as: UTF8.self),
+                             record.uid])
+    }
+
+    public func addRecoveryStep(_ uid: String, _ message: String, at: Date = Date()) async throws(StoreError) {
+        do {
+            try await database.write {
+                try $0.execute(sql: "INSERT INTO topology_recovery_step(recovery_uid, at, message) VALUES (?, ?, ?)",
+                               arguments: [uid, at, message])
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot record a step of recovery \(uid): \(reason(error))")
+        }
+    }
+
+    public enum RecoveryFilter: Sendable {
+        case all
+        case cluster(String)
+        case uid(String)
+        case id(Int64)
+        case active
+        case failedInstance(InstanceKey)
+        /// Every recovery of the cluster with this system identifier, whatever its name was then.
+        case systemIdentifier(String)
+    }
+
+    /// Newest first.
+    public func recoveries(_ filter: RecoveryFilter = .all, limit: Int = 50, offset: Int = 0) async throws(StoreError) -> [RecoveryRecord] {
+        let (condition, arguments) = Self.sql(filter)
+        do {
+            let rows = try await database.read { db in
+                try String.fetchAll(db, sql: "SELECT details FROM topology_recovery WHERE \(condition) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                    arguments: arguments + [limit, offset])
+            }
+            return try rows.map { try RecoveryCoding.decoder.decode(RecoveryRecord.self, from: Data($0.utf8)) }
+        } catch {
+            throw StoreError(path: path, message: "cannot read recoveries: \(reason(error))")
+        }
+    }
+
+    private static func sql(_ filter: RecoveryFilter) -> (String, StatementArguments) {
+        switch filter {
+        case .all: ("1", [])
+        case .cluster(let name): ("cluster_name = ?", [name])
+        case .uid(let uid): ("uid = ?", [uid])
+        case .id(let id): ("id = ?", [id])
+        case .active: ("is_active", [])
+        case .failedInstance(let key): ("failed_hostname = ? AND failed_port = ?", [key.host, key.port])
+        case .systemIdentifier(let id): ("system_identifier = ?", [id])
+        }
+    }
+
+    public func recoverySteps(_ uid: String) async throws(StoreError) -> [RecoveryStep] {
+        do {
+            return try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, recovery_uid, at, message FROM topology_recovery_step WHERE recovery_uid = ? ORDER BY id",
+                                 arguments: [uid]).map {
+                    RecoveryStep(id: $0["id"], recoveryUID: $0["recovery_uid"], at: $0["at"], message: $0["message"])
+                }
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot read steps of recovery \(uid): \(reason(error))")
+        }
+    }
+
+    /// Acknowledges the unacknowledged recoveries matching `filter`; returns them.
+    public func acknowledgeRecoveries(_ filter: RecoveryFilter, by user: String, comment: String, at: Date = Date()) async throws(StoreError) -> [RecoveryRecord] {
+        var acknowledged: [RecoveryRecord] = []
+        for var record in try await recoveries(filter, limit: 10_000) where !record.acknowledged {
+            record.acknowledged = true
+            record.acknowledgedAt = at
+            record.acknowledgedBy = user
+            record.acknowledgedComment = comment
+            try await updateRecovery(record)
+            acknowledged.append(record)
+        }
+        return acknowledged
+    }
+}
+
+enum RecoveryCoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+}
