@@ -133,13 +133,27 @@ public struct ProxySQLRewire: Sendable {
     }
 
     /// The error the report ends with: past the deadline, say so and what is left to do.
-    private func final(_ failure: ProxySQLRewireError, report: ProxySQLRewireReport, endpoint: ProxySQLEndpoint) -> ProxySQLRewireError {
-        guard failure.code != .invalidRequest, failure.code != .cancelled else { return failure }
+    /// A last attempt cut short by the deadline says less than the one before it (a refused
+    /// connection, a failed verification), so that one is named when there is one.
+    private func final(_ last: ProxySQLRewireError, report: ProxySQLRewireReport, endpoint: ProxySQLEndpoint) -> ProxySQLRewireError {
+        guard last.code != .invalidRequest, last.code != .cancelled else { return last }
+        let failure = report.attempts.last { $0.failure.map { $0.code != .deadlinePassed } ?? false }?.failure ?? last
         return ProxySQLRewireError(.deadlinePassed,
             "ProxySQL \(endpoint.hostPort) was not updated within its deadline (TimeoutSeconds \(endpoint.timeoutSeconds), "
             + "\(report.attempts.count) attempt(s)); last failure (\(failure.code)): \(failure.message). It may still route "
-            + "by its old configuration: check that its PostgreSQL admin port is up and the admin credentials work, then "
-            + "re-run the rewire")
+            + "by its old configuration: \(Self.advice(failure.code)), then re-run the rewire")
+    }
+
+    private static func advice(_ code: ProxySQLRewireError.Code) -> String {
+        switch code {
+        case .statementFailed:
+            "check that the admin user may change pgsql_servers and that this is a ProxySQL with PostgreSQL support (3.0 or later)"
+        case .verificationFailed:
+            "something else is changing its servers (another orchestrator, an operator, ProxySQL Cluster sync); "
+                + "compare runtime_pgsql_servers with the report"
+        default:
+            "check that its PostgreSQL admin port is up and that Address, Port, User, Password and SSLMode are right"
+        }
     }
 
     /// One connection, the whole sequence; nil when every statement and the verification passed.
@@ -150,7 +164,7 @@ public struct ProxySQLRewire: Sendable {
         do {
             connection = try await PGConnection.connect(conninfo(endpoint), timeout: bounded(.seconds(endpoint.connectTimeoutSeconds), by: deadline))
         } catch {
-            return ProxySQLRewireError(error.code == .cancelled ? .cancelled : .unreachable, error.description)
+            return Self.classify(error, deadline: deadline)
         }
         let failure = await runStatements(plan, on: connection, deadline: deadline, attempt: &attempt, report: &report)
         // Short-lived admin connections, as ProxySQL's own Orchestrator fork keeps them.
@@ -169,17 +183,13 @@ public struct ProxySQLRewire: Sendable {
                 result = last
             } catch {
                 attempt.statements.append(.init(sql: statement.sql, result: .failed(message: error.description)))
-                let code: ProxySQLRewireError.Code = switch error.code {
-                case .serverError: .statementFailed
-                case .cancelled: .cancelled
-                default: .unreachable
-                }
-                return ProxySQLRewireError(code, error.description)
+                return Self.classify(error, deadline: deadline)
             }
             attempt.statements.append(.init(sql: statement.sql, result: .ok(commandTag: result.commandTag)))
             switch statement.purpose {
             case .snapshot:
-                report.runtimeBefore = Self.rows(result)
+                // The first attempt's view: what was live before the rewire touched anything.
+                if report.runtimeBefore == nil { report.runtimeBefore = Self.rows(result) }
             case .verify:
                 let rows = Self.rows(result)
                 report.runtimeAfter = rows
@@ -202,6 +212,17 @@ public struct ProxySQLRewire: Sendable {
         var info = connector.conninfo(for: InstanceKey(host: endpoint.address, port: endpoint.port))
         info["connect_timeout"] = String(endpoint.connectTimeoutSeconds)
         return info
+    }
+
+    /// A timeout that fired because the endpoint's deadline came is not the endpoint's fault.
+    private static func classify(_ error: PGError, deadline: ContinuousClock.Instant) -> ProxySQLRewireError {
+        switch error.code {
+        case .serverError: ProxySQLRewireError(.statementFailed, error.description)
+        case .cancelled: ProxySQLRewireError(.cancelled, error.description)
+        case .timeout where ContinuousClock.now >= deadline:
+            ProxySQLRewireError(.deadlinePassed, "cut short by the deadline: \(error.description)")
+        default: ProxySQLRewireError(.unreachable, error.description)
+        }
     }
 
     private func bounded(_ limit: Duration, by deadline: ContinuousClock.Instant) -> Duration {

@@ -23,7 +23,7 @@ public struct ProxySQLRewireReport: Sendable, CustomStringConvertible {
     public internal(set) var outcome: Outcome
     /// In order; the last one decided the outcome.
     public internal(set) var attempts: [Attempt] = []
-    /// `runtime_pgsql_servers` as the last attempt found it before changing anything.
+    /// `runtime_pgsql_servers` as the first attempt that got that far found it, before any change.
     public internal(set) var runtimeBefore: [ProxySQLServerRow]?
     /// `runtime_pgsql_servers` rows the verification read after `LOAD … TO RUNTIME`.
     public internal(set) var runtimeAfter: [ProxySQLServerRow]?
