@@ -148,23 +148,6 @@ public actor ProxySQLStandIn {
         return try await execute(sql).last?.rows.map(\.values) ?? []
     }
 
-    /// `(hostgroup, "host:port", status)` of every row of `table`, ordered by the primary key.
-    public nonisolated func servers(_ table: String = "runtime_pgsql_servers") async throws -> [ServerRow] {
-        try await rows(table).map { ServerRow(hostgroup: Int($0[0] ?? "") ?? -1, server: "\($0[1] ?? ""):\($0[2] ?? "")", status: $0[3] ?? "") }
-    }
-
-    public struct ServerRow: Sendable, Hashable, CustomStringConvertible {
-        public let hostgroup: Int
-        public let server: String
-        public let status: String
-        public init(hostgroup: Int, server: String, status: String) {
-            self.hostgroup = hostgroup
-            self.server = server
-            self.status = status
-        }
-        public var description: String { "\(hostgroup)|\(server)|\(status)" }
-    }
-
     /// `PGHA_PROXYSQL_STANDIN`, else the script in this repository.
     static var script: String {
         if let path = ProcessInfo.processInfo.environment["PGHA_PROXYSQL_STANDIN"] { return path }

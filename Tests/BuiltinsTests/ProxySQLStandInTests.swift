@@ -1,3 +1,4 @@
+import Builtins
 import Host
 import PGTestKit
 import Testing
@@ -66,7 +67,7 @@ struct ProxySQLStandInTests {
             try await standIn.execute(Self.insert)
             try await standIn.execute("INSERT INTO pgsql_servers (hostgroup_id, hostname, port, status) VALUES (20, '127.0.0.1', 35433, 'OFFLINE_HARD')")
             #expect(try await standIn.execute(" load  pgsql servers to runtime ;").map(\.commandTag) == ["LOAD"])
-            #expect(try await standIn.servers() == [.init(hostgroup: 10, server: "127.0.0.1:35432", status: "ONLINE")])
+            #expect(try await standIn.servers() == [ProxySQLServerRow(hostgroup: 10, server: InstanceKey(host: "127.0.0.1", port: 35432), status: "ONLINE")])
             #expect(try await standIn.execute("SAVE PGSQL SERVERS TO DISK").map(\.commandTag) == ["SAVE"])
             #expect(try await standIn.rows("disk.pgsql_servers") == (try await standIn.rows("pgsql_servers")))
 
@@ -84,7 +85,7 @@ struct ProxySQLStandInTests {
             #expect(try await standIn.rows("pgsql_servers").count == 2)
             #expect(try await standIn.servers().count == 1)
             #expect(try await standIn.execute("SAVE PGSQL SERVERS FROM RUNTIME").map(\.commandTag) == ["SAVE"])
-            #expect(try await standIn.servers("pgsql_servers") == [.init(hostgroup: 10, server: "127.0.0.1:35432", status: "ONLINE")])
+            #expect(try await standIn.servers("pgsql_servers") == [ProxySQLServerRow(hostgroup: 10, server: InstanceKey(host: "127.0.0.1", port: 35432), status: "ONLINE")])
         }
     }
 
