@@ -82,6 +82,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit"], swiftSettings: strict),
+        // The compiled-in plugins; ProxySQL tests run against Tests/Support/proxysql_standin.py (no PostgreSQL).
+        .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Host", "PGTestKit"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "PGTestKit"], swiftSettings: strict),
     ]
 )
