@@ -55,6 +55,7 @@ public final class NetworkNode: Sendable, CustomStringConvertible {
         let lines = LabCleanup.deletions(links: LabNames.links().filter { $0 == link },
                                          namespaces: LabNames.namespaces().filter { $0 == namespace }, bridges: [])
         try? await IPRoute.batch(lines, force: true)
+        try? await unhideFromRoot()
         LabCleanup.untrackNode(namespace)
     }
 
@@ -63,6 +64,17 @@ public final class NetworkNode: Sendable, CustomStringConvertible {
     func cutOff() async throws {
         try await IPRoute.batch(["link set \(link) down"])
         cut.withLock { $0 = true }
+    }
+
+    /// Drops what the root namespace (where the daemon runs) sends to this node, and only
+    /// that: the node and its peers still talk over the bridge. A blackhole route fails the
+    /// daemon's new connections and leaves its open ones waiting for answers that never come.
+    func hideFromRoot() async throws {
+        try await IPRoute.batch(["route replace blackhole \(address)/32"])
+    }
+
+    func unhideFromRoot() async throws {
+        try await IPRoute.batch(["route del blackhole \(address)/32"], force: true)
     }
 
     func reconnect() async throws {

@@ -135,6 +135,16 @@ public final class PGServer: Sendable, CustomStringConvertible {
         try await requireNetwork().reconnect()
     }
 
+    /// Makes the server unreachable from the test process (and an `orchestrator` it runs)
+    /// while its standbys keep streaming from it: the daemon's view alone is cut.
+    public func hideFromHost() async throws {
+        try await requireNetwork().hideFromRoot()
+    }
+
+    public func unhideFromHost() async throws {
+        try await requireNetwork().unhideFromRoot()
+    }
+
     private func requireNetwork() throws -> NetworkNode {
         guard let network else { throw HarnessError("\(name) runs on loopback; network faults need TopologySpec(networkNamespaces: true)") }
         return network

@@ -27,15 +27,27 @@ struct DiscoveryFixture {
 
     /// Runs `body` while a `TopologyService` polls; shuts it down gracefully afterwards.
     static func run<T: Sendable>(_ configuration: Configuration, _ body: @Sendable (TopologyService) async throws -> T) async throws -> T {
+        try await run(configuration, recovering: false) { service, _, _ in try await body(service) }
+    }
+
+    /// Runs `body` while a `TopologyService` polls and, with `recovering`, a
+    /// `RecoveryCoordinator` analyses and recovers; shuts them down gracefully afterwards.
+    static func run<T: Sendable>(
+        _ configuration: Configuration, recovering: Bool,
+        _ body: @Sendable (TopologyService, RecoveryCoordinator, Backend) async throws -> T
+    ) async throws -> T {
         let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["PGHA_TEST_LOG"] == nil ? .warning : .debug
         let service = TopologyService(configuration: configuration, backend: backend, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
+        let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: service,
+                                              logger: logger, processToken: "test")
+        let services: [any Service] = recovering ? [service, coordinator] : [service]
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
-                let result = try await body(service)
+                let result = try await body(service, coordinator, backend)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result

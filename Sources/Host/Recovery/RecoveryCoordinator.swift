@@ -174,7 +174,7 @@ public actor RecoveryCoordinator: Service {
         } catch {
             // Acting without a durable record could repeat it after a restart: do not act.
             inFlight.remove(identity)
-            environment.logger.error("not recovering \(entry.instance): \(error)")
+            if !Task.isCancelled { environment.logger.error("not recovering \(entry.instance): \(error)") }
             return .failure(RecoveryError("cannot register the recovery in the backend: \(error)"))
         }
         blocked[entry.instance] = nil
