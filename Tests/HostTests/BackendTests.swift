@@ -1,5 +1,5 @@
 import Foundation
-import Host
+@testable import Host
 import Testing
 
 @Suite("SQLite backend")
@@ -73,5 +73,24 @@ struct BackendTests {
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: StoreError.self) { try Backend.open(path: path) }
         #expect(error?.description.contains(path) == true)
+    }
+}
+
+@Suite("SQLite backend: what a restart resumes from")
+struct BackendRoundTripTests {
+    @Test("saved instance records load back whole")
+    func instancesRoundTrip() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let backend = try Backend.open(path: "\(dir)/o.sqlite3")
+        let key = InstanceKey(host: "db1", port: 5432)
+        var record = InstanceRecord(key: key, firstSeen: Date())
+        record.probe = Fixture.probe(primary: true, fingerprint: "f", replicas: ["s1"])
+        record.lastCheckValid = true
+        record.lastSeen = Date()
+        try await backend.saveInstances([record], removed: [], roleChanges: [], clusterOf: [key: "db1:5432"])
+        let loaded = try backend.loadInstances()
+        #expect(loaded.map(\.key) == [key])
+        #expect(loaded.first?.probe?.replicas.count == 1)
     }
 }

@@ -164,6 +164,7 @@ public actor RecoveryCoordinator: Service {
             uid: UUID().uuidString.lowercased(), analysis: entry, clusterAlias: facts.clusterAlias,
             command: manual == nil ? "" : "recover", startedAt: Date(),
             processingNodeHostname: environment.hostname, processingNodeToken: processToken)
+        await environment.topology.persist()
         let registered: RecoveryRecord
         do {
             guard let saved = try await environment.backend.registerRecovery(record) else {

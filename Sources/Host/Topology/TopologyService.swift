@@ -202,6 +202,10 @@ public final class TopologyService: Service, Sendable {
         }
     }
 
+    /// Writes what changed to the backend now (a recovery does before it acts, so that a
+    /// restart finds the topology it acted on).
+    public func persist() async { await saveNow() }
+
     private func saveNow() async {
         let changes = await state.takeChanges()
         let snapshot = await state.snapshot()
