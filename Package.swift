@@ -75,6 +75,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The failover benchmark's driver (bench/failover.sh).
+        .executableTarget(
+            name: "failoverbench",
+            dependencies: ["Host", "PGTestKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
         // Starts real PostgreSQL topologies for the tests and the benchmarks.
         .target(
             name: "PGTestKit",

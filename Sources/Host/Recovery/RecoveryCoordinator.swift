@@ -12,6 +12,7 @@ public actor RecoveryCoordinator: Service {
     /// Clusters (by system identifier, else name) with a recovery running in this process.
     private var inFlight: Set<String> = []
     private var lastEmergentProbe: [InstanceKey: ContinuousClock.Instant] = [:]
+    private var emergentPassScheduled = false
     private var passRunning = false
     private var passRequested = false
     private let processToken: String
@@ -92,7 +93,7 @@ public actor RecoveryCoordinator: Service {
         if entries != latest { logChanges(from: latest, to: entries) }
         latest = entries
         DaemonMetrics.analysis(entries)
-        probeWhileUndecided(entries, snapshot)
+        if probeWhileUndecided(entries, snapshot) { scheduleEmergentPass() }
         let actionable = Set(entries.filter(\.isActionable).map(\.instance))
         blocked = blocked.filter { actionable.contains($0.key) }
         for entry in entries where entry.isActionable {
@@ -110,13 +111,17 @@ public actor RecoveryCoordinator: Service {
     /// Evidence first: while a primary (or cascading standby) is unreachable and its fate
     /// undecided, it and its standbys are probed every `emergentProbeInterval` instead of
     /// every `InstancePollSeconds`, so the standbys' loss of it is seen within milliseconds.
-    private func probeWhileUndecided(_ entries: [AnalysisEntry], _ snapshot: TopologySnapshot) {
+    /// Returns whether some fate is still open (the caller analyses again shortly, whether or
+    /// not new probe results arrive).
+    private func probeWhileUndecided(_ entries: [AnalysisEntry], _ snapshot: TopologySnapshot) -> Bool {
         let now = ContinuousClock.now
+        var undecided = false
         for entry in entries where [.unreachablePrimary, .deadPrimary, .deadPrimaryAndSomeStandbys, .deadPrimaryAndStandbys,
                                       .deadIntermediatePrimary].contains(entry.code) {
             guard let lastSeen = snapshot.records[entry.instance]?.lastSeen,
                   Date().timeIntervalSince(lastSeen) < Self.emergentProbeWindow,
                   !inFlight.contains(clusterIdentity(entry)) else { continue }
+            undecided = true
             for key in [entry.instance] + entry.replicas {
                 if let last = lastEmergentProbe[key], now - last < Self.emergentProbeInterval { continue }
                 lastEmergentProbe[key] = now
@@ -124,6 +129,17 @@ public actor RecoveryCoordinator: Service {
             }
         }
         lastEmergentProbe = lastEmergentProbe.filter { now - $0.value < .seconds(5) }
+        return undecided
+    }
+
+    private func scheduleEmergentPass() {
+        guard !emergentPassScheduled else { return }
+        emergentPassScheduled = true
+        Task {
+            try? await Task.sleep(for: Self.emergentProbeInterval)
+            self.emergentPassScheduled = false
+            await self.requestPass()
+        }
     }
 
     // MARK: Recovery
