@@ -202,7 +202,11 @@ extension FailoverTests {
     @Test("a frozen primary: a freeze shorter than wal_receiver_timeout changes nothing; a longer one fails over; back, it is SplitBrain")
     func frozenPrimary() async throws {
         try await PGTopology.with(TopologySpec(standbys: 2, settings: ["wal_receiver_timeout": "'3s'"])) { topology in
-            let config = try RecoveryFixture.configuration(topology)
+            let detections = RecoveryFixture.scratchPath("detections")
+            defer { unlink(detections) }
+            let config = try RecoveryFixture.configuration(topology, extra: [
+                "OnFailureDetectionProcesses": ["echo \"$ORC_FAILURE_TYPE {failedPort}\" >> \(detections)"],
+            ])
             try await DiscoveryFixture.run(config, recovering: true) { service, coordinator, backend in
                 try await RecoveryFixture.waitUntilSettled(service, topology)
                 let load = WriteLoad(targets: [topology.primary])
@@ -229,6 +233,14 @@ extension FailoverTests {
                 }
                 let splitBrain = await coordinator.analysis.filter { $0.code == .splitBrain }.map(\.instance)
                 #expect(Set(splitBrain) == [topology.primary.key, try #require(record.successor)])
+                // Loud: the detection hook ran for the recovery, then once for the split brain.
+                let hookDeadline = ContinuousClock.now + .seconds(10)
+                while (try? String(contentsOfFile: detections, encoding: .utf8))?.contains("SplitBrain") != true, ContinuousClock.now < hookDeadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let lines = try String(contentsOfFile: detections, encoding: .utf8).split(separator: "\n").map(String.init)
+                #expect(lines.first == "DeadPrimary \(topology.primary.port)")
+                #expect(lines.filter { $0.hasPrefix("SplitBrain") }.count == 1, "\(lines)")
             }
         }
     }

@@ -54,10 +54,13 @@ public enum ConfigReference {
             "- **Secrets** are shown as `\(Secret.redactedText)` in errors, logs and the API's rendering of the configuration.",
             "- **Swift** names the property each key sets (`config` is a `Configuration`).",
             "- **In effect in this build:** the connection, backend, discovery and polling keys, `ListenAddress`, "
-                + "`URLPrefix`, `PrometheusEnabled`, `ClusterNameToAlias` and `DetectClusterAliasQuery`. Every other "
-                + "key is validated and stored now and takes effect with the feature it configures (failure analysis, "
-                + "recovery, hooks, plugins, authentication, TLS; see the README's status); until then setting it "
-                + "changes nothing.",
+                + "`URLPrefix`, `PrometheusEnabled`, `ClusterNameToAlias`, `DetectClusterAliasQuery`, the analysis "
+                + "and recovery keys (`ReasonableReplicationLagSeconds`, `RecoveryPeriodBlockSeconds`, the `Recover*` "
+                + "and `*IgnoreHostnameFilters`, `CandidateInstanceExpireMinutes`, "
+                + "`FailRecoveryOnFailedPostFailoverProcesses`, `MaxConcurrentReplicaOperations`) and the shell hooks "
+                + "(`ProcessesShellCommand`, `HookTimeoutSeconds`, every `*Processes` list; see docs/failover.md). "
+                + "Keys of features still to come are validated and stored, and take effect with them (see the "
+                + "README's status); until then setting them changes nothing.",
         ]
     }
 

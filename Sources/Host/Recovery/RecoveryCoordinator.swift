@@ -90,7 +90,10 @@ public actor RecoveryCoordinator: Service {
             downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0.endsAt) }) { a, _ in a },
             reasonableReplicationLagSeconds: Double(environment.configuration.analysis.reasonableReplicationLagSeconds))
         let entries = Analyzer.analyze(snapshot, context)
-        if entries != latest { logChanges(from: latest, to: entries) }
+        if entries != latest {
+            logChanges(from: latest, to: entries)
+            announceSplitBrain(from: latest, to: entries, snapshot)
+        }
         latest = entries
         DaemonMetrics.analysis(entries)
         if probeWhileUndecided(entries, snapshot) { scheduleEmergentPass() }
@@ -105,6 +108,27 @@ public actor RecoveryCoordinator: Service {
         let before = Set(old.map { "\($0.code.rawValue) \($0.instance)" })
         for entry in new where !before.contains("\(entry.code.rawValue) \(entry.instance)") {
             environment.logger.warning("analysis: \(entry.code.rawValue) on \(entry.instance) (\(entry.clusterName)): \(entry.description)")
+        }
+    }
+
+    /// `SplitBrain` changes nothing by itself, but it is loud: every new occurrence (per system
+    /// identifier) runs `OnFailureDetectionProcesses` with `ORC_FAILURE_TYPE=SplitBrain`.
+    private func announceSplitBrain(from old: [AnalysisEntry], to new: [AnalysisEntry], _ snapshot: TopologySnapshot) {
+        let known = Set(old.filter { $0.code == .splitBrain }.compactMap(\.systemIdentifier))
+        var announced: Set<String> = []
+        for entry in new where entry.code == .splitBrain {
+            guard let system = entry.systemIdentifier, !known.contains(system), announced.insert(system).inserted else { continue }
+            let environment = self.environment
+            let commands = environment.configuration.hooks.onFailureDetection
+            guard !commands.isEmpty else { continue }
+            let record = RecoveryRecord(uid: "", analysis: entry, clusterAlias: "", command: "", startedAt: Date(),
+                                        processingNodeHostname: environment.hostname, processingNodeToken: processToken)
+            let event = environment.event(for: record, in: snapshot, isAutomated: false)
+            Task.detached {
+                _ = await environment.hooks.run("OnFailureDetectionProcesses", commands, event: event, stopOnFailure: true) {
+                    environment.logger.warning("SplitBrain \(entry.instance): \($0)")
+                }
+            }
         }
     }
 
