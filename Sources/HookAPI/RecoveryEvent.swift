@@ -33,7 +33,9 @@ public struct RecoveryEvent: Sendable, Hashable, Codable {
     public var isAutomated: Bool
     /// The host name of the daemon running the recovery (`ORC_ORCHESTRATOR_HOST`).
     public var orchestratorHost: String
-    /// The promoted standby, once there is one (`ORC_SUCCESSOR_*`).
+    /// The promoted standby, once there is one (`ORC_SUCCESSOR_*`). At `preFailover` the
+    /// coordinator sets it to the chosen candidate (not yet promoted), with `successorLSN` its
+    /// received LSN, so a plugin can veto a candidate that lags too far behind `failedLSN`.
     public var successor: InstanceAddress?
     public var successorAlias: String?
     /// The successor's WAL position when it was promoted (`ORC_SUCCESSOR_LSN`).
