@@ -93,7 +93,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
                     return PluginStatus.Plugin(
                         name: entry.plugin.name, kind: entry.kind.rawValue, source: entry.source,
                         points: points.map(\.snakeCaseName),
-                        criticalPoints: points.filter { entry.plugin.isCritical(at: $0) }.map(\.snakeCaseName),
+                        criticalPoints: points.filter { $0.isPreRecovery && entry.plugin.isCritical(at: $0) }.map(\.snakeCaseName),
                         lastResult: s.lastResults[entry.plugin.name])
                 },
                 warnings: s.registry.warnings)

@@ -10,7 +10,8 @@ public struct PluginStatus: Sendable, Encodable {
         public var source: String?
         /// snake_case point names.
         public var points: [String]
-        /// Points where a failure of this plugin aborts the recovery.
+        /// Pre points where a failure of this plugin aborts the recovery (at `demote` every
+        /// failure does).
         public var criticalPoints: [String]
         public var lastResult: LastResult?
 

@@ -130,6 +130,10 @@ private final class Reaper: Sendable {
             return !s.started
         }
         guard first else { return }
+        // A child that exits without reading all of its stdin makes our write fail with
+        // EPIPE; the default SIGPIPE would kill the daemon instead. (Children get default
+        // signal handling back through POSIX_SPAWN_SETSIGDEF.)
+        signal(SIGPIPE, SIG_IGN)
         _ = csystem_set_child_subreaper()
         let thread = Thread { [self] in loop() }
         thread.name = "orchestrator.reaper"
