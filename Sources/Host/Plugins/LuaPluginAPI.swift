@@ -61,7 +61,7 @@ struct LuaPluginAPI {
             }
             let parameters = try arguments.dropFirst(3).map { value throws(PluginError) -> String? in
                 if value.isNil { return nil }
-                guard let text = Self.scalarText(value) else { throw PluginError("orc.sql: parameters must be strings, numbers, booleans or nil") }
+                guard let text = value.scalarText else { throw PluginError("orc.sql: parameters must be strings, numbers, booleans or nil") }
                 return text
             }
             return Self.table(try await services.sql(key, sql, parameters, timeout))
@@ -155,17 +155,7 @@ struct LuaPluginAPI {
         return PluginJSON.luaValue(member.value)
     }
 
-    static func scalarText(_ value: LuaValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .integer(let number): String(number)
-        case .number(let number): String(number)
-        case .bool(let flag): String(flag)
-        default: nil
-        }
-    }
-
     static func text(_ value: LuaValue) -> String {
-        scalarText(value) ?? (value.isNil ? "nil" : PluginAnswerDecoder.describe(value))
+        value.scalarText ?? (value.isNil ? "nil" : PluginAnswerDecoder.describe(value))
     }
 }

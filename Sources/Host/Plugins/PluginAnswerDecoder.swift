@@ -79,7 +79,7 @@ enum PluginAnswerDecoder {
         case .nil: break
         case .table(let tags) where tags.array.isEmpty && tags.sparse.isEmpty:
             for (key, value) in tags.fields {
-                guard let text = scalarText(value) else {
+                guard let text = value.scalarText else {
                     throw PluginError("tag '\(key)' must be a string, number or boolean")
                 }
                 annotation.tags[key] = text
@@ -104,16 +104,6 @@ enum PluginAnswerDecoder {
         case .nil: return nil
         case .string(let text): return text
         default: throw PluginError("'\(field)' must be a string, got \(describe(value))")
-        }
-    }
-
-    private static func scalarText(_ value: LuaValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .integer(let number): String(number)
-        case .number(let number): String(number)
-        case .bool(let flag): String(flag)
-        default: nil
         }
     }
 
