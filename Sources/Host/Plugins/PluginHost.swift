@@ -193,10 +193,10 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
             s.lastResults[run.name] = PluginStatus.LastResult(point: run.point.snakeCaseName, at: run.at, milliseconds: run.milliseconds,
                                                               answer: run.answer?.summary, error: run.failure)
         }
-        if run.failure != nil {
-            logger.warning("\(run.step)")
-        } else {
-            logger.debug("\(run.step)")
+        switch run.answer {
+        case nil: logger.warning("\(run.step)")
+        case .proceed?: logger.debug("\(run.step)")
+        default: logger.info("\(run.step)")
         }
         return run
     }
