@@ -73,6 +73,37 @@ struct PluginIntegrationTests {
         }
     }
 
+    @Test("a discovery plugin that ignores an instance keeps it out of the topology")
+    func ignoredAtDiscovery() async throws {
+        try await PGTopology.with(TopologySpec(standbys: 1)) { topology in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plugins-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try FileManager.default.createDirectory(atPath: "\(directory)/hooks/discovery", withIntermediateDirectories: true)
+            let hook = "\(directory)/hooks/discovery/10-ignore-standbys"
+            try "#!/bin/sh\n[ \"$ORC_INSTANCE_ROLE\" = standby ] && echo '{\"ignore\": \"standbys are managed elsewhere\"}'\nexit 0\n"
+                .write(toFile: hook, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+            let configuration = try DiscoveryFixture.configuration(seeds: [], extra: ["HookDirectories": ["\(directory)/hooks"]])
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let plugins = PluginHost(settings: configuration.plugins,
+                                     services: .live(configuration: configuration, topology: nil, logger: logger), logger: logger)
+            await plugins.reload()
+            let service = TopologyService(configuration: configuration, backend: try Backend.open(path: configuration.backend.sqlite3DataFile),
+                                          logger: logger, plugins: plugins)
+            guard case .success = await service.discover(topology.primary.key, as: .anything) else {
+                Issue.record("the primary was not discovered")
+                return
+            }
+            guard case .failure(let error) = await service.discover(topology.standbys[0].key, as: .anything) else {
+                Issue.record("the standby joined although the plugin ignores it")
+                return
+            }
+            #expect(error.message == "ignored by a discovery plugin: \(hook): standbys are managed elsewhere")
+            #expect(await service.state.keys == [topology.primary.key])
+        }
+    }
+
     @Test("the daemon loads plugins, serves /api/plugins, reloads on the API and SIGHUP, shows plugin aliases")
     func daemon() async throws {
         try await PGTopology.with(TopologySpec(standbys: 1)) { topology in
