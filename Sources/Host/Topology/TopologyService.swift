@@ -101,7 +101,7 @@ public final class TopologyService: Service, Sendable {
             var annotation: InstanceAnnotation?
             switch await plugins?.annotate(discovery: await discoveryEvent(key, probe)) {
             case .ignore(let reason)?:
-                _ = await state.ignore(key, reason: reason)
+                await state.ignore(key)
                 logger.info("discovery: \(key) ignored by a discovery plugin: \(reason)")
                 return .failure(DiscoveryError(key: key, message: "ignored by a discovery plugin: \(reason)"))
             case .annotate(let given)?:

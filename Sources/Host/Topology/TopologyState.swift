@@ -133,8 +133,8 @@ public actor TopologyState {
     }
 
     /// A discovery plugin said to ignore the candidate: not asked again for a minute.
-    public func ignore(_ key: InstanceKey, reason: String) -> AdmitResult {
-        reject(key, "ignored by a discovery plugin: \(reason)")
+    public func ignore(_ key: InstanceKey) {
+        rejectedUntil[key] = now().addingTimeInterval(60)
     }
 
     /// Sets the aliases the cluster-name policy gave (cluster name → alias), all at once.
