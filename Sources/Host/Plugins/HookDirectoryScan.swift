@@ -43,7 +43,9 @@ struct HookDirectoryScan {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) where !name.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(name)
-            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            // Symbolic links are followed: hooks are often linked in from a package's files.
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType
             guard type == .typeRegular else {
                 warnings.append("\(path): not a regular file; skipped")
                 continue
