@@ -1,5 +1,12 @@
-/// The compiled-in plugins (the ProxySQL rewire first). They use only `HookAPI` and Host's
-/// public PostgreSQL client, like any third-party plugin would; the plugin host that loads
-/// them arrives with the plugin-host work. Empty until then, on purpose: the target exists so
-/// the dependency arrows (Builtins → Host → HookAPI) are enforced by the build from day one.
-public enum BuiltinPlugins {}
+public import HookAPI
+public import Host
+
+/// The compiled-in plugins, in dispatch order (they run before Lua scripts and drop-ins).
+/// They use only `HookAPI` and Host's public PostgreSQL client, like any third-party plugin
+/// would. The ProxySQL rewire plugin joins this list on its own branch.
+public enum BuiltinPlugins {
+    /// The built-ins that `configuration` enables; none yet.
+    public static func all(_ configuration: Configuration) -> [any Plugin] {
+        []
+    }
+}

@@ -1,4 +1,5 @@
-/// The places where plugins and hooks run, in the vocabulary of SPEC §6.
+/// The places where plugins and hooks run, in the vocabulary of SPEC §6. What each point does
+/// with answers and with failing plugins is on `accepts(_:)` (HookPoint+Semantics.swift).
 public enum HookPoint: String, Sendable, Hashable, CaseIterable, Codable {
     /// An instance was probed and recorded.
     case discovery
@@ -6,8 +7,8 @@ public enum HookPoint: String, Sendable, Hashable, CaseIterable, Codable {
     case clusterName
     /// An analysis entry was produced.
     case analysis
-    /// Before any topology change of a failover. A veto (or, for shell hooks, a non-zero exit)
-    /// aborts the recovery.
+    /// Before any topology change of a failover. A veto (or, for shell hooks and drop-in
+    /// executables, a non-zero exit; for a critical plugin, any failure) aborts the recovery.
     case preFailover
     /// After a successful promotion and re-pointing. Failures are recorded, never undo anything.
     case postFailover

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builtins
 import Foundation
 import Host
 import Logging
@@ -57,7 +58,8 @@ struct Orchestrator: AsyncParsableCommand {
         logger.notice("orchestrator \(OrchestratorVersion.current) starting", metadata: ["config": "\(loaded.source ?? "(built-in defaults)")"])
         for warning in loaded.warnings { logger.warning("\(warning)") }
         do {
-            try await Daemon(configuration: loaded.configuration, logger: logger, metrics: DaemonMetrics.bootstrap()).run()
+            try await Daemon(configuration: loaded.configuration, logger: logger, metrics: DaemonMetrics.bootstrap(),
+                             builtins: BuiltinPlugins.all(loaded.configuration), configurationPath: loaded.source).run()
         } catch let error as StoreError {
             Self.fail(error.description, status: ConfigError.exitCode)
         } catch {

@@ -13,6 +13,8 @@ struct APIServer {
     let coordinator: RecoveryCoordinator
     let metrics: PrometheusCollectorRegistry?
     let logger: Logger
+    /// Serves `/api/plugins` and `/api/reload-configuration` when present.
+    var plugins: PluginHost?
 
     func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let router = Router()
@@ -21,6 +23,7 @@ struct APIServer {
         HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token).register(on: api)
         TopologyRoutes(topology: topology, configuration: configuration).register(on: api)
         RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration).register(on: api)
+        if let plugins { PluginRoutes(plugins: plugins).register(on: api) }
         if let metrics, configuration.http.prometheusEnabled {
             router.get(RouterPath(prefix.isEmpty ? "metrics" : "\(prefix)/metrics")) { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

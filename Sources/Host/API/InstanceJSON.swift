@@ -59,6 +59,8 @@ struct InstanceJSON: Encodable, Sendable {
         case WalReceiverStatus, SyncState, ReplicationSlot, SynchronousStandbyNames, PrimaryConnInfo
         case WalReceiverTimeout, DefaultTransactionReadOnly, DataChecksums, WalLogHints
         case LastCheckedTimestamp, FirstSeenTimestamp, ConsecutiveFailures, LastError
+        // Set by discovery plugins.
+        case Tags
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -67,7 +69,7 @@ struct InstanceJSON: Encodable, Sendable {
         let isStandby = probe.map { !$0.isPrimary } ?? false
         let now = Date()
         try c.encode(KeyJSON(record.key), forKey: .Key)
-        try c.encode("", forKey: .InstanceAlias)
+        try c.encode(record.annotation?.alias ?? "", forKey: .InstanceAlias)
         try c.encode(0, forKey: .Uptime)
         try c.encode(0, forKey: .ServerID)
         try c.encode("", forKey: .ServerUUID)
@@ -107,7 +109,8 @@ struct InstanceJSON: Encodable, Sendable {
         try c.encode(Int64((record.lastLatency ?? 0) * 1e9), forKey: .LastDiscoveryLatency)
         try c.encode(problems(ioRunning: ioRunning, sqlRunning: sqlRunning), forKey: .Problems)
         try c.encode(false, forKey: .IsCandidate)
-        try c.encode("neutral", forKey: .PromotionRule)
+        try c.encode(record.annotation?.promotionRule?.rawValue ?? "neutral", forKey: .PromotionRule)
+        try c.encode(record.annotation?.tags ?? [:], forKey: .Tags)
         try c.encode(false, forKey: .IsDowntimed)
         try c.encode("", forKey: .DowntimeReason)
         try c.encode("", forKey: .DowntimeOwner)

@@ -1,4 +1,5 @@
 import Foundation
+import HookAPI
 import Hummingbird
 
 /// The v1 analysis, recovery, acknowledgement, downtime and candidate endpoints, in
@@ -182,7 +183,7 @@ struct RecoveryRoutes: Sendable {
             let key = await topology.state.canonical(try input.instanceKey(context))
             let ruleText = try context.parameters.require("rule")
             guard let rule = PromotionRule(rawValue: ruleText) else {
-                throw APIError.badRequest("invalid promotion rule \"\(ruleText.prefix(40))\": expected prefer, neutral, prefer_not or must_not")
+                throw APIError.badRequest("invalid promotion rule \"\(ruleText.prefix(40))\": expected must, prefer, neutral, prefer_not or must_not")
             }
             try await backend.registerCandidate(CandidateRegistration(key: key, rule: rule, registeredAt: Date()))
             return Envelope(code: .ok, message: "Registered candidate \(key) as \(rule.rawValue) for \(configuration.recovery.candidateInstanceExpireMinutes) minutes",

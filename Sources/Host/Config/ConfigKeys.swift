@@ -232,12 +232,15 @@ enum ConfigKeys {
 
     static let plugins: [Key] = [
         .list("LuaScripts", \.plugins.luaScripts, .plugins, typeName: "list of file paths",
-              doc: "Lua 5.4 plugin scripts loaded at start, in this order."),
+              doc: "Lua 5.4 plugin scripts loaded at start, in this order, after the built-in plugins. Re-read on "
+                + "SIGHUP and `/api/reload-configuration`. See docs/plugins.md."),
         .list("HookDirectories", \.plugins.hookDirectories, .plugins, typeName: "list of directory paths",
-              doc: "Drop-in directories: `DIR/<point>/NN-name.lua` or an executable `DIR/<point>/NN-name`, run in "
-                + "name order."),
+              doc: "Drop-in directories: `DIR/<point>/NN-name.lua` or an executable `DIR/<point>/NN-name` (point in "
+                + "snake_case, e.g. `post_failover`), run after `LuaScripts`, by directory then file name. Re-scanned "
+                + "on SIGHUP and `/api/reload-configuration`."),
         .integer("PluginTimeoutSeconds", \.plugins.timeoutSeconds, .plugins, unit: .seconds, minimum: 1,
-                 doc: "Wall-clock limit of one plugin call (Lua or drop-in executable)."),
+                 doc: "Wall-clock limit of one plugin call (built-in, Lua or drop-in executable); a drop-in's "
+                   + "process group is killed at this limit."),
     ]
 
     // MARK: ProxySQL

@@ -1,3 +1,5 @@
+import Foundation
+public import HookAPI
 public import Logging
 public import Prometheus
 import Hummingbird
@@ -11,11 +13,19 @@ public struct Daemon: Sendable {
     public let logger: Logger
     /// The registry `/metrics` renders (from `DaemonMetrics.bootstrap()`); nil serves none.
     public let metrics: PrometheusCollectorRegistry?
+    /// Compiled-in plugins (`BuiltinPlugins.all(configuration)`), dispatched first.
+    public let builtins: [any Plugin]
+    /// The config file, re-read for the plugin settings on SIGHUP and
+    /// `/api/reload-configuration`; nil when running on the built-in defaults.
+    public let configurationPath: String?
 
-    public init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil) {
+    public init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
+                builtins: [any Plugin] = [], configurationPath: String? = nil) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
+        self.builtins = builtins
+        self.configurationPath = configurationPath
     }
 
     /// Fails before serving anything if the backend cannot be opened (`StoreError`).
@@ -26,22 +36,42 @@ public struct Daemon: Sendable {
         let prefix = configuration.http.urlPrefix
         let scheme = configuration.http.useSSL ? "https" : "http"
         let listenHost = configuration.http.listen.host
-        let topology = TopologyService(configuration: configuration, backend: backend, logger: logger)
+        let plugins = makePluginHost()
+        let topology = TopologyService(configuration: configuration, backend: backend, logger: logger, plugins: plugins)
+        plugins.attach(topology: topology.state)
+        await plugins.reload()
         let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: topology,
-                                              logger: logger, processToken: APIServer.token)
-        let app = APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
-                            metrics: metrics, logger: logger).makeApplication { port in
+                                              plugins: plugins, logger: logger, processToken: APIServer.token)
+        let api = APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
+                            metrics: metrics, logger: logger, plugins: plugins)
+        let app = api.makeApplication { port in
             let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
             logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
         }
         let group = ServiceGroup(configuration: .init(
             // Shutdown runs in reverse: the API stops first, then analysis, then probing (which
             // saves last).
-            services: [topology, coordinator, app],
+            services: [topology, ClusterNaming(state: topology.state, plugins: plugins),
+                       PluginReloadOnSignal(plugins: plugins, logger: logger), coordinator, app],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await group.run()
         logger.notice("stopped")
+    }
+
+    /// The plugin host over the daemon's services; a reload re-reads the plugin keys of the
+    /// config file (other keys need a restart).
+    private func makePluginHost() -> PluginHost {
+        var reread: (@Sendable () throws -> Configuration.Plugins)?
+        if let path = configurationPath {
+            let environment = ProcessInfo.processInfo.environment
+            reread = { () throws -> Configuration.Plugins in
+                try Configuration.load(path: path, environment: environment).configuration.plugins
+            }
+        }
+        return PluginHost(builtins: builtins, settings: configuration.plugins,
+                          services: .live(configuration: configuration, topology: nil, logger: logger),
+                          logger: logger, rereadSettings: reread)
     }
 }

@@ -1,5 +1,19 @@
 public import HookAPI
 
+extension PromotionRule {
+    /// Tie-break order, lower first: `must` > `prefer` > `neutral` > `prefer_not`; `must_not`
+    /// is never promoted.
+    var rank: Int {
+        switch self {
+        case .must: 0
+        case .prefer: 1
+        case .neutral: 2
+        case .preferNot: 3
+        case .mustNot: 4
+        }
+    }
+}
+
 /// Chooses the standby to promote (SPEC §4). Pure and table-tested.
 ///
 /// Eligible: reachable, not downtimed, not matching `PromotionIgnoreHostnameFilters`, not

@@ -25,7 +25,7 @@ struct CandidateSurvey: Sendable {
                         key: key, reachable: state?.inRecovery == true, downtimed: downtimed.contains(key),
                         receivedLSN: state?.receivedLSN, replayLSN: state?.replayLSN,
                         synchronous: probe.map { syncNames.contains($0.walReceiverApplicationName) } ?? false,
-                        rule: rules[key] ?? .neutral)
+                        rule: rules[key] ?? snapshot.records[key]?.annotation?.promotionRule ?? .neutral)
                 }
             }
             var result: [CandidatePicker.Standby] = []

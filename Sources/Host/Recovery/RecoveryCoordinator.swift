@@ -9,6 +9,7 @@ public actor RecoveryCoordinator: Service {
     private let environment: RecoveryEnvironment
     private var latest: [AnalysisEntry] = []
     private var blocked: [InstanceKey: BlockedRecovery] = [:]
+    private var review = AnalysisReview()
     /// Clusters (by system identifier, else name) with a recovery running in this process.
     private var inFlight: Set<String> = []
     private var lastEmergentProbe: [InstanceKey: ContinuousClock.Instant] = [:]
@@ -89,7 +90,12 @@ public actor RecoveryCoordinator: Service {
         let context = Analyzer.Context(
             downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0.endsAt) }) { a, _ in a },
             reasonableReplicationLagSeconds: Double(environment.configuration.analysis.reasonableReplicationLagSeconds))
-        let entries = Analyzer.analyze(snapshot, context)
+        let configuration = environment.configuration
+        var review = self.review
+        let entries = await review.apply(Analyzer.analyze(snapshot, context),
+                                         clusterAlias: { ClusterAliases.alias(of: $0, in: snapshot, configuration: configuration) },
+                                         plugins: environment.plugins)
+        self.review = review
         if entries != latest {
             logChanges(from: latest, to: entries)
             announceSplitBrain(from: latest, to: entries, snapshot)

@@ -7,6 +7,12 @@ public import HookAPI
 /// the `pre*` points, aborts on `veto`.
 public protocol RecoveryPluginDispatch: Sendable {
     func run(_ point: HookPoint, event: RecoveryEvent) async -> PluginPointOutcome
+    /// The `analysis` point: keep (`.proceed`), `.suppress` or `.raise` an analysis entry.
+    func review(analysis event: AnalysisEvent) async -> PluginAnswer
+}
+
+extension RecoveryPluginDispatch {
+    public func review(analysis event: AnalysisEvent) async -> PluginAnswer { .proceed }
 }
 
 /// The plugins' collective answer at one recovery point.

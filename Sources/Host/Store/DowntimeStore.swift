@@ -1,4 +1,5 @@
 public import Foundation
+public import HookAPI
 internal import GRDB
 
 /// A downtimed instance is neither failed over (as a primary) nor promoted (as a standby)

@@ -29,12 +29,12 @@ public enum ChildProcess {
     }
 
     /// Starts `executable` with `arguments` (no shell), stdout and stderr appended to
-    /// `outputPath` (or discarded), `stdin` fed from memory (or /dev/null). With
-    /// `newProcessGroup` the child leads its own group so it can be killed with everything it
-    /// started.
+    /// `outputPath` (or discarded), stderr to `errorPath` instead when given, `stdin` fed from
+    /// memory (or /dev/null). With `newProcessGroup` the child leads its own group so it can
+    /// be killed with everything it started.
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String],
-        stdin: Data? = nil, outputPath: String? = nil, newProcessGroup: Bool = true
+        stdin: Data? = nil, outputPath: String? = nil, errorPath: String? = nil, newProcessGroup: Bool = true
     ) throws(SpawnError) -> Int32 {
         Reaper.shared.start()
         var actions = posix_spawn_file_actions_t()
@@ -50,7 +50,11 @@ public enum ChildProcess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -126,6 +130,10 @@ private final class Reaper: Sendable {
             return !s.started
         }
         guard first else { return }
+        // A child that exits without reading all of its stdin makes our write fail with
+        // EPIPE; the default SIGPIPE would kill the daemon instead. (Children get default
+        // signal handling back through POSIX_SPAWN_SETSIGDEF.)
+        signal(SIGPIPE, SIG_IGN)
         _ = csystem_set_child_subreaper()
         let thread = Thread { [self] in loop() }
         thread.name = "orchestrator.reaper"

@@ -1,4 +1,5 @@
 public import Foundation
+public import HookAPI
 
 /// Everything the daemon knows about one instance: the last successful probe and the health
 /// of its checks. The topology keeps one per instance; the store persists them.
@@ -15,6 +16,8 @@ public struct InstanceRecord: Sendable, Codable, Equatable {
     public var lastError: String?
     /// Seconds the last probe took (connect included when it had to connect).
     public var lastLatency: Double?
+    /// What `discovery` plugins attached when it joined (alias, promotion rule, tags).
+    public var annotation: InstanceAnnotation?
 
     public init(key: InstanceKey, firstSeen: Date) {
         self.key = key

@@ -1,4 +1,5 @@
 import Foundation
+import HookAPI
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -27,13 +28,15 @@ public final class TopologyService: Service, Sendable {
     /// so failure detection reacts to evidence instead of waiting for a timer.
     public let probeEvents: AsyncStream<Void>
     private let probeSignal: AsyncStream<Void>.Continuation
+    private let plugins: (any TopologyPluginDispatch)?
 
     enum Command: Sendable {
         case poll(InstanceKey)
         case discover(InstanceKey, TopologyState.Admission)
     }
 
-    public init(configuration: Configuration, backend: Backend, logger: Logger) {
+    /// - Parameter plugins: asked about each instance before it joins (`discovery` point).
+    public init(configuration: Configuration, backend: Backend, logger: Logger, plugins: (any TopologyPluginDispatch)? = nil) {
         let pg = configuration.postgresql
         let discovery = configuration.discovery
         let saved: [InstanceRecord]
@@ -55,6 +58,7 @@ public final class TopologyService: Service, Sendable {
         (commands, commandSink) = AsyncStream.makeStream(of: Command.self)
         (probeEvents, probeSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.discoverySlots = AsyncLimiter(max(1, discovery.maxConcurrency))
+        self.plugins = plugins
     }
 
     public func run() async throws {
@@ -100,7 +104,18 @@ public final class TopologyService: Service, Sendable {
             return .failure(DiscoveryError(key: key, message: error.description))
         case .success(let probe, let latency):
             await prober.close()
-            switch await state.admit(key, probe: probe, latency: latency, as: admission) {
+            var annotation: InstanceAnnotation?
+            switch await plugins?.annotate(discovery: await discoveryEvent(key, probe)) {
+            case .ignore(let reason)?:
+                await state.ignore(key)
+                logger.info("discovery: \(key) ignored by a discovery plugin: \(reason)")
+                return .failure(DiscoveryError(key: key, message: "ignored by a discovery plugin: \(reason)"))
+            case .annotate(let given)?:
+                annotation = given
+            default:
+                break
+            }
+            switch await state.admit(key, probe: probe, latency: latency, as: admission, annotation: annotation) {
             case .added(let added):
                 logger.info("discovered \(added) (\(probe.isPrimary ? "primary" : "standby"), PostgreSQL \(probe.version))")
                 commandSink.yield(.poll(added))
@@ -114,6 +129,21 @@ public final class TopologyService: Service, Sendable {
                 return .failure(DiscoveryError(key: key, message: reason))
             }
         }
+    }
+
+    private func discoveryEvent(_ key: InstanceKey, _ probe: InstanceProbe) async -> DiscoveryEvent {
+        let upstream = probe.upstream(defaultPort: state.defaultPort)
+        var cluster = probe.isPrimary ? key.description : ""
+        if let upstream {
+            let snapshot = await state.snapshot()
+            cluster = snapshot.graph.nodes[snapshot.canonical(upstream)]?.clusterName ?? ""
+        }
+        return DiscoveryEvent(
+            instance: InstanceAddress(host: key.host, port: key.port), role: probe.isPrimary ? "primary" : "standby",
+            version: probe.version, versionNumber: probe.versionNumber, clusterName: cluster,
+            clusterNameSetting: probe.settings.clusterName, systemIdentifier: probe.systemIdentifier,
+            upstream: upstream.map { InstanceAddress(host: $0.host, port: $0.port) }, timeline: probe.timeline,
+            lsn: probe.isPrimary ? probe.currentLSN : probe.replayLSN)
     }
 
     private func known(_ key: InstanceKey, asked: InstanceKey) async -> Result<InstanceRecord, DiscoveryError> {

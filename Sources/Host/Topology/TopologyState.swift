@@ -1,4 +1,5 @@
 public import Foundation
+public import HookAPI
 
 /// The single owner of the live topology: instance records, alternate spellings, and what
 /// changed since the store last saved. Probe results come in; the actions they call for
@@ -46,7 +47,9 @@ public actor TopologyState {
     private var roleChanges: [RoleChange] = []
     /// Candidates that did not qualify, not retried before the date.
     private var rejectedUntil: [InstanceKey: Date] = [:]
-    private let defaultPort: Int
+    /// Cluster aliases from the cluster-name plugins (see `ClusterNaming`).
+    private var pluginClusterAliases: [String: String] = [:]
+    nonisolated let defaultPort: Int
     private let now: @Sendable () -> Date
 
     /// `saved`: what the store knew, to resume from after a restart.
@@ -71,7 +74,7 @@ public actor TopologyState {
     public var keys: [InstanceKey] { records.keys.sorted() }
 
     public func snapshot() -> TopologySnapshot {
-        TopologySnapshot(records: records, graph: graph, aliases: aliases)
+        TopologySnapshot(records: records, graph: graph, aliases: aliases, pluginClusterAliases: pluginClusterAliases)
     }
 
     private var graph: TopologyGraph {
@@ -91,7 +94,8 @@ public actor TopologyState {
     }
 
     /// Takes in the first probe of `key`, if it qualifies under `admission`.
-    public func admit(_ key: InstanceKey, probe: InstanceProbe, latency: Double, as admission: Admission) -> AdmitResult {
+    public func admit(_ key: InstanceKey, probe: InstanceProbe, latency: Double, as admission: Admission,
+                      annotation: InstanceAnnotation? = nil) -> AdmitResult {
         if let known = records[canonical(key)] { return .alias(of: known.key) }
         if let twin = records.values.first(where: { $0.probe?.fingerprint == probe.fingerprint }) {
             aliases[key] = twin.key
@@ -112,6 +116,7 @@ public actor TopologyState {
             }
         }
         var record = InstanceRecord(key: key, firstSeen: now())
+        record.annotation = annotation
         apply(probe, latency: latency, to: &record)
         records[key] = record
         graphCache = nil
@@ -125,6 +130,16 @@ public actor TopologyState {
     /// poll; it may just be slow or restarting, so it is tried again after a few seconds.
     public func candidateUnreachable(_ key: InstanceKey) {
         rejectedUntil[key] = now().addingTimeInterval(5)
+    }
+
+    /// A discovery plugin said to ignore the candidate: not asked again for a minute.
+    public func ignore(_ key: InstanceKey) {
+        rejectedUntil[key] = now().addingTimeInterval(60)
+    }
+
+    /// Sets the aliases the cluster-name policy gave (cluster name → alias), all at once.
+    public func setPluginClusterAliases(_ aliases: [String: String]) {
+        pluginClusterAliases = aliases
     }
 
     private func reject(_ key: InstanceKey, _ reason: String) -> AdmitResult {
@@ -305,6 +320,8 @@ public struct TopologySnapshot: Sendable {
     public let records: [InstanceKey: InstanceRecord]
     public let graph: TopologyGraph
     public let aliases: [InstanceKey: InstanceKey]
+    /// Cluster name → alias given by a cluster-name plugin.
+    public var pluginClusterAliases: [String: String] = [:]
 
     public func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
 }

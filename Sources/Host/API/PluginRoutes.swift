@@ -1,0 +1,18 @@
+import Foundation
+import Hummingbird
+
+/// `/api/plugins` (raw JSON: what is loaded, in dispatch order, with each plugin's last
+/// result) and `/api/reload-configuration` (re-reads the plugin settings, the Lua scripts and
+/// the hook directories, as SIGHUP does; upstream's envelope).
+struct PluginRoutes: Sendable {
+    let plugins: PluginHost
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        api.get("plugins") { _, _ in JSONBody(plugins.status()) }
+        api.get("reload-configuration") { _, _ in
+            let status = await plugins.reload()
+            let summary = "\(status.plugins.count) plugin(s) loaded" + (status.warnings.isEmpty ? "" : ", \(status.warnings.count) warning(s)")
+            return Envelope(code: .ok, message: "Config reloaded: \(summary)", details: status)
+        }
+    }
+}

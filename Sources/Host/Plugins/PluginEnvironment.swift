@@ -1,0 +1,56 @@
+import Foundation
+import HookAPI
+
+/// The environment of drop-in executables and `orc.run`: the daemon's own environment without
+/// anything that carries a password, plus the event's `ORC_*` variables.
+///
+/// Recovery points get exactly the shell hooks' variables (`RecoveryEvent.environment`). The
+/// other points get a documented subset in the same vocabulary; every point adds
+/// `ORC_HOOK_POINT` (snake_case point name). The full event is always on stdin as JSON.
+enum PluginEnvironment {
+    /// `environment` minus `PGPASSWORD` and every variable whose value is one of `secrets`
+    /// (a password brought into the config with `${VAR}` must not leak into hooks either).
+    static func base(_ environment: [String: String], secrets: [String]) -> [String: String] {
+        let hidden = Set(secrets.filter { !$0.isEmpty })
+        return environment.filter { $0.key != "PGPASSWORD" && !hidden.contains($0.value) }
+    }
+
+    /// The passwords of a configuration: topology, HTTP authentication, ProxySQL endpoints.
+    static func secrets(of configuration: Configuration) -> [String] {
+        [configuration.postgresql.topologyPassword.value, configuration.http.authPassword.value]
+            + configuration.proxySQL.map(\.password.value)
+    }
+
+    static func variables(for event: PluginEvent) -> [String: String] {
+        var variables: [String: String]
+        switch event {
+        case .recovery(_, let recovery):
+            variables = recovery.environment
+        case .discovery(let discovery):
+            variables = [
+                "ORC_INSTANCE_HOST": discovery.instance.host, "ORC_INSTANCE_PORT": String(discovery.instance.port),
+                "ORC_INSTANCE_ROLE": discovery.role, "ORC_SERVER_VERSION": discovery.version,
+                "ORC_CLUSTER_NAME": discovery.clusterName, "ORC_CLUSTER_NAME_SETTING": discovery.clusterNameSetting,
+                "ORC_CLUSTER_SYSTEM_ID": discovery.systemIdentifier,
+            ]
+        case .clusterName(let cluster):
+            variables = [
+                "ORC_CLUSTER_NAME": cluster.clusterName, "ORC_PRIMARY_HOST": cluster.primary.host,
+                "ORC_PRIMARY_PORT": String(cluster.primary.port), "ORC_CLUSTER_NAME_SETTING": cluster.clusterNameSetting,
+                "ORC_CLUSTER_SYSTEM_ID": cluster.systemIdentifier, "ORC_DETECTED_CLUSTER_ALIAS": cluster.detectedAlias ?? "",
+                "ORC_CLUSTER_MEMBERS": cluster.members.map(\.description).joined(separator: ","),
+            ]
+        case .analysis(let analysis):
+            variables = [
+                "ORC_FAILURE_TYPE": analysis.code, "ORC_FAILURE_DESCRIPTION": analysis.description,
+                "ORC_FAILED_HOST": analysis.instance.host, "ORC_FAILED_PORT": String(analysis.instance.port),
+                "ORC_FAILURE_CLUSTER": analysis.clusterName, "ORC_FAILURE_CLUSTER_ALIAS": analysis.clusterAlias,
+                "ORC_COUNT_REPLICAS": String(analysis.replicas.count),
+                "ORC_REPLICA_HOSTS": analysis.replicas.map(\.description).joined(separator: ","),
+                "ORC_IS_ACTIONABLE": String(analysis.isActionable),
+            ]
+        }
+        variables["ORC_HOOK_POINT"] = event.point.snakeCaseName
+        return variables
+    }
+}
