@@ -40,27 +40,34 @@ public struct HookRunner: Sendable {
             let detached = command.hasSuffix("&")
             if detached { command = String(command.dropLast()).trimmingCharacters(in: .whitespaces) }
             await step("\(label): running \(detached ? "asynchronously " : "")\(command)")
-            let execution = { [shell, timeout] in
-                let result = await CommandRunner.run(shell, ["-c", command], environment: environment, timeout: timeout)
-                await step(Self.describe(label, result))
-                return result
+            // Returns why it failed, nil when it succeeded.
+            let execution = { [shell, timeout] () async -> String? in
+                let started = ContinuousClock.now
+                do {
+                    let result = try await TimedProcess.run([shell, "-c", command], environment: environment, timeout: timeout)
+                    let succeeded = result.termination == .exited(0) && !result.timedOut
+                    await step(Self.describe(label, result, succeeded: succeeded, timeout: timeout, took: ContinuousClock.now - started))
+                    return succeeded ? nil : result.describe(timeout: timeout)
+                } catch {
+                    await step("\(label): failed: \(error)")
+                    return "\(error)"
+                }
             }
             if detached {
                 Task { _ = await execution() }
                 continue
             }
-            let result = await execution()
-            if !result.succeeded {
-                failure = failure ?? "\(label) (\(command)): \(result.summary)"
+            if let reason = await execution() {
+                failure = failure ?? "\(label) (\(command)): \(reason)"
                 if stopOnFailure { break }
             }
         }
         return Outcome(failure: failure)
     }
 
-    static func describe(_ label: String, _ result: CommandRunner.Result) -> String {
-        let verdict = result.succeeded ? "completed" : "failed: \(result.summary)"
-        let output = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return "\(label): \(verdict) in \(String(format: "%.2f", result.seconds)) s" + (output.isEmpty ? "" : "; output:\n\(output)")
+    static func describe(_ label: String, _ result: TimedProcess.Result, succeeded: Bool, timeout: Duration, took: Duration) -> String {
+        let verdict = succeeded ? "completed" : "failed: \(result.describe(timeout: timeout))"
+        let output = [result.stdout, result.stderr].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        return "\(label): \(verdict) in \(String(format: "%.2f", took.seconds)) s" + (output.isEmpty ? "" : "; output:\n" + output.joined(separator: "\n"))
     }
 }

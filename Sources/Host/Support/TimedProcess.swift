@@ -24,7 +24,8 @@ public enum TimedProcess {
     public static func run(
         _ argv: [String], environment: [String: String], stdin: Data? = nil, timeout: Duration
     ) async throws(ChildProcess.SpawnError) -> Result {
-        guard let executable = argv.first else { throw ChildProcess.SpawnError(executable: "", errno: ENOENT) }
+        guard let name = argv.first else { throw ChildProcess.SpawnError(executable: "", errno: ENOENT) }
+        guard let executable = resolve(name, environment: environment) else { throw ChildProcess.SpawnError(executable: name, errno: ENOENT) }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-proc-\(UUID().uuidString)").path
         let outPath = base + ".out"
         let errPath = base + ".err"
@@ -56,6 +57,14 @@ public enum TimedProcess {
             return (ended, true)
         }
         return Result(termination: termination, timedOut: timedOut, stdout: read(outPath), stderr: read(errPath))
+    }
+
+    /// `name` as given when it contains a slash, else its first executable match in `PATH`
+    /// (a hook's `ProcessesShellCommand` is usually just `bash`).
+    static func resolve(_ name: String, environment: [String: String]) -> String? {
+        if name.contains("/") { return name }
+        let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
     }
 
     private static func read(_ path: String) -> String {
