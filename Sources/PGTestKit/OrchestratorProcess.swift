@@ -25,6 +25,18 @@ public struct OrchestratorProcess: Sendable {
         return (termination, process.output())
     }
 
+    /// `orchestrator -c ...` (the client) with extra environment (`ORCHESTRATOR_API`, ...):
+    /// how it ended and what it printed (stdout and stderr together).
+    public static func client(_ arguments: [String], environment extra: [String: String]) async throws -> (termination: ChildProcess.Termination, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-client-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { _, new in new }
+        let pid = try ChildProcess.spawn(binary, arguments, environment: environment, outputPath: outputPath)
+        let termination = await ChildProcess.wait(pid)
+        return (termination, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
     public func output() -> String {
         return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
@@ -33,6 +45,19 @@ public struct OrchestratorProcess: Sendable {
     public static func request(_ url: String) async throws -> (status: Int, body: Data) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// Any method, with headers: the status, the headers and the body, whatever the status.
+    public static func request(_ url: String, method: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] { fields[String(describing: name).lowercased()] = String(describing: value) }
+        return (http?.statusCode ?? 0, fields, data)
     }
 
     /// GET with retries while the daemon starts (up to 20 s).

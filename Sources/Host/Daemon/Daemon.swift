@@ -18,7 +18,8 @@ public struct Daemon: Sendable {
         self.metrics = metrics
     }
 
-    /// Fails before serving anything if the backend cannot be opened (`StoreError`).
+    /// Fails before serving anything if the backend cannot be opened (`StoreError`) or the
+    /// HTTPS certificate or key cannot be loaded (`APIServerError`).
     public func run() async throws {
         let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
         logger.info("backend ready", metadata: ["SQLite3DataFile": "\(backend.path)"])
@@ -27,7 +28,7 @@ public struct Daemon: Sendable {
         let scheme = configuration.http.useSSL ? "https" : "http"
         let listenHost = configuration.http.listen.host
         let topology = TopologyService(configuration: configuration, backend: backend, logger: logger)
-        let app = APIServer(configuration: configuration, backend: backend, topology: topology, metrics: metrics, logger: logger).makeApplication { port in
+        let app = try APIServer(configuration: configuration, backend: backend, topology: topology, metrics: metrics, logger: logger).makeApplication { port in
             let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
             logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
         }
