@@ -97,7 +97,13 @@ let package = Package(
         // Starts real PostgreSQL topologies for the tests and the benchmarks.
         .target(
             name: "PGTestKit",
-            dependencies: ["Host", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Host",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),

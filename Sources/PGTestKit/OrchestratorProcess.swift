@@ -1,5 +1,8 @@
 public import Foundation
 public import Host
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -47,17 +50,18 @@ public struct OrchestratorProcess: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
-    /// Any method, with headers: the status, the headers and the body, whatever the status.
+    /// Any method, with headers: the status, the headers (names in lower case) and the body,
+    /// whatever the status. Through AsyncHTTPClient, because URLSession on Linux never
+    /// completes a 401 that carries `WWW-Authenticate`.
     public static func request(_ url: String, method: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = 30
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 << 20)
         var fields: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] { fields[String(describing: name).lowercased()] = String(describing: value) }
-        return (http?.statusCode ?? 0, fields, data)
+        for (name, value) in response.headers { fields[name.lowercased()] = value }
+        return (Int(response.status.code), fields, Data(body.readableBytesView))
     }
 
     /// GET with retries while the daemon starts (up to 20 s).

@@ -34,6 +34,15 @@ struct APIRequestParsingTests {
         }
     }
 
+    @Test("percent-encoding: every % starts two hex digits")
+    func percent() {
+        #expect(APIParameters.isWellFormedPercentEncoding("a%20b%2F"))
+        #expect(APIParameters.isWellFormedPercentEncoding("plain"))
+        #expect(!APIParameters.isWellFormedPercentEncoding("ho%zzst"))
+        #expect(!APIParameters.isWellFormedPercentEncoding("end%2"))
+        #expect(!APIParameters.isWellFormedPercentEncoding("%"))
+    }
+
     @Test("the action of a path is its first segment, or v2/ and the next")
     func actions() {
         #expect(APIAccess.action(ofRelativePath: "discover/db1/5432") == "discover")

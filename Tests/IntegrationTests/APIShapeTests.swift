@@ -27,11 +27,14 @@ struct APIShapeTests {
             let primary = topology.primary, standby = topology.standbys[0]
             let cluster = primary.description
 
-            // Discovery through the CLI: prints the instance as host:port.
+            // Discovery through the CLI (the servers are on ports of their own, so each is
+            // discovered): prints the instance as host:port.
             let environment = ["ORCHESTRATOR_API": api]
-            let discovered = try await OrchestratorProcess.client(["-c", "discover", "-i", primary.description], environment: environment)
-            #expect(discovered.termination == .exited(0))
-            #expect(discovered.output == "\(primary)\n")
+            for server in [primary] + topology.standbys {
+                let discovered = try await OrchestratorProcess.client(["-c", "discover", "-i", server.description], environment: environment)
+                #expect(discovered.termination == .exited(0))
+                #expect(discovered.output == "\(server)\n")
+            }
             try await eventually {
                 let all = try json(try await daemon.get("\(api)/all-instances")) as? [[String: Any]]
                 return all?.count == 3 && all!.allSatisfy { ($0["IsLastCheckValid"] as? Bool) == true && ($0["IsRecentlyChecked"] as? Bool) == true }

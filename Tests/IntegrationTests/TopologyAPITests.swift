@@ -77,7 +77,7 @@ struct TopologyAPITests {
             #expect(try object(unknown.body)["Code"] as? String == "ERROR")
             let badPort = try await OrchestratorProcess.request("\(base)/instance/127.0.0.1/70000")
             #expect(badPort.status == 400)
-            #expect((try object(badPort.body)["Message"] as? String)?.contains("invalid port") == true)
+            #expect((try object(badPort.body)["Message"] as? String)?.contains("Invalid port") == true)
             #expect(try await OrchestratorProcess.request("\(base)/cluster/no-such-cluster").status == 500)
 
             let forgot = try object(try await daemon.get("\(base)/forget/\(topology.standbys[0].host)/\(topology.standbys[0].port)"))

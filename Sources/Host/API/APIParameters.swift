@@ -11,7 +11,7 @@ enum APIParameters {
         guard let raw = context.parameters.get(name) else {
             throw APIError.badRequest("Missing parameter \(name)")
         }
-        guard let decoded = raw.removingPercentEncoding else {
+        guard Self.isWellFormedPercentEncoding(raw), let decoded = raw.removingPercentEncoding else {
             throw APIError.badRequest("Invalid \(name) \"\(raw.prefix(40))\": malformed percent-encoding")
         }
         guard !decoded.isEmpty else { throw APIError.badRequest("Empty \(name)") }
@@ -22,6 +22,22 @@ enum APIParameters {
             throw APIError.badRequest("Invalid \(name) \"\(visible(decoded))\": control characters are not allowed")
         }
         return decoded
+    }
+
+    /// Every `%` starts two hex digits (Foundation's decoder lets some malformed ones through).
+    static func isWellFormedPercentEncoding(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%") {
+                guard i + 2 < bytes.count, Character(Unicode.Scalar(bytes[i + 1])).isHexDigit,
+                      Character(Unicode.Scalar(bytes[i + 2])).isHexDigit else { return false }
+                i += 3
+            } else {
+                i += 1
+            }
+        }
+        return true
     }
 
     /// `:host` and `:port` as an instance key.
