@@ -22,6 +22,9 @@ struct HTTPGet: Sendable {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: timeout, read: timeout)
+        // One attempt, as curl makes: a refused connection or an untrusted certificate is
+        // reported at once instead of retried until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             let result = try await fetch(url, with: client)
