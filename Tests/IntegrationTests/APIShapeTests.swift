@@ -150,7 +150,8 @@ struct APIShapeTests {
                 ("instance/\(primary.host)/0", 400, "Invalid port"),
                 ("instance/\(primary.host)/65536", 400, "Invalid port"),
                 ("instance/ho%00st/5432", 400, "control characters"),
-                ("instance/ho%zzst/5432", 400, "percent-encoding"),
+                // URLSession sends a stray % as %25, so the server sees the text "ho%zzst".
+                ("instance/ho%zzst/5432", 400, "Invalid host"),
                 ("instance/\(String(repeating: "h", count: 300))/5432", 400, "longer than"),
                 ("instance/a%20b/5432", 400, "Invalid host"),
                 ("instance/127.0.0.1/1", 500, "not known"),
