@@ -38,7 +38,8 @@ struct Orchestrator: AsyncParsableCommand {
     var command: String?
 
     @Option(name: [.customShort("c"), .customLong("command"), .customLong("command", withSingleDash: true)],
-            help: ArgumentHelp("Client command (orchestrator-client's); `-c help` lists them.", valueName: "command"))
+            help: ArgumentHelp("Client command (orchestrator-client's); `-c help` lists them.", valueName: "command"),
+            completion: .list(ClientCommand.names))
     var clientCommand: String?
 
     @Option(name: [.customShort("i"), .customLong("instance")], help: "Instance, host[:port].")
