@@ -71,7 +71,8 @@ public struct OrchestratorClient: Sendable {
         if case .object = answer, answer["Code"].rawText == "ERROR" {
             if case .raw = output { return Result(stdout: ClientOutput.collapsed(answer) + "\n", stderr: "", status: 1) }
             let details = answer["Details"]
-            let message = answer["Message"].rawText.replacingOccurrences(of: "'", with: "")
+            // `tr -d "'" | xargs echo`: quotes go, whitespace runs become one space.
+            let message = answer["Message"].rawText.filter { $0 != "'" && $0 != "\"" }
                 .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
             return Result(stdout: details == .null ? "" : ClientOutput.collapsed(details) + "\n", stderr: message + "\n", status: 1)
         }
