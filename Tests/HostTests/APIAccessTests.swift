@@ -148,6 +148,38 @@ struct APIAccessTests {
         }
     }
 
+    @Test("UseMutualTLS: a client without a certificate signed by SSLCAFile is refused")
+    func mutualTLS() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mtls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, subject) in [("server", "/CN=localhost"), ("client", "/CN=operator")] {
+            let pid = try ChildProcess.spawn("/usr/bin/openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", subject,
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "\(dir)/\(name)-key.pem", "-out", "\(dir)/\(name).pem"],
+                environment: ProcessInfo.processInfo.environment)
+            #expect(await ChildProcess.wait(pid) == .exited(0))
+        }
+        // The client's self-signed certificate is its own CA.
+        try await withDaemon("""
+            "UseSSL": true, "SSLCertFile": "\(dir)/server.pem", "SSLPrivateKeyFile": "\(dir)/server-key.pem",
+            "UseMutualTLS": true, "SSLCAFile": "\(dir)/client.pem"
+            """) { _, port async throws in
+            let url = "https://127.0.0.1:\(port)/api/leader-check"
+            func curl(_ extra: [String]) async throws -> (ChildProcess.Termination, String) {
+                let output = "\(dir)/curl-\(UUID().uuidString)"
+                let pid = try ChildProcess.spawn("/usr/bin/curl", ["-s", "-m", "10", "--cacert", "\(dir)/server.pem"] + extra + [url],
+                                                 environment: ProcessInfo.processInfo.environment, outputPath: output)
+                return (await ChildProcess.wait(pid), (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+            }
+            let withCertificate = try await curl(["--cert", "\(dir)/client.pem", "--key", "\(dir)/client-key.pem"])
+            #expect(withCertificate.0 == .exited(0))
+            #expect(withCertificate.1 == "\"OK\"")
+            let without = try await curl([])
+            #expect(without.0 != .exited(0), "served without a client certificate: \(without.1)")
+        }
+    }
+
     @Test("UseSSL with a file that is no key: exit status 2 naming SSLPrivateKeyFile")
     func badKey() async throws {
         let notAKey = try TemporaryFile("not a key")
