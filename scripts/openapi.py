@@ -89,7 +89,7 @@ schemas={
    "error":{"type":"object","properties":{"code":S("string",example="NOT_FOUND"),"message":S("string")},"required":["code","message"]},"message":S("string")},"required":["status","error"]},
  "V2Status":{"type":"object","properties":{"Healthy":S("boolean"),"Hostname":S("string"),"Token":S("string"),"IsActiveNode":S("boolean"),
    "ActiveNode":ref("HealthNode"),"RaftLeader":S("string"),"IsRaftLeader":S("boolean"),"RaftLeaderURI":S("string"),"RaftAdvertise":S("string"),
-   "RaftHealthyMembers":arr(S("string")),"Error":S("string",nullable=True)}},
+   "RaftHealthyMembers":arr(S("string")),"Error":S("string",nullable=True),"AvailableNodes":arr(ref("HealthNode"))}},
  "ClusterTopology":{"type":"object","properties":{"clusterName":S("string"),"topology":S("string")},"required":["clusterName","topology"]},
 }
 doc={"openapi":"3.0.3","info":{"title":"orchestrator for PostgreSQL","version":"1","description":"Orchestrator-compatible API. v1 reads answer raw JSON, v1 actions the {Code,Message,Details} envelope (ERROR with HTTP 500 or a 4xx); v2 answers {status,data,error} with real status codes. Paths are relative to URLPrefix. Every operation is a GET."},

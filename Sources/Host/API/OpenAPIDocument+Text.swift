@@ -581,6 +581,12 @@ extension OpenAPIDocument {
           "Error": {
             "type": "string",
             "nullable": true
+          },
+          "AvailableNodes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/HealthNode"
+            }
           }
         }
       },

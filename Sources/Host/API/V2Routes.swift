@@ -13,25 +13,23 @@ struct V2Routes: APIRouteCollection, TopologyReading {
         var topology: String
     }
 
-    /// `/api/v2/status`'s data: upstream's fields, as a node without raft reports them.
+    /// `/api/v2/status`'s data: `/api/health`'s details plus upstream's raft fields, as a node
+    /// without raft reports them.
     struct Status: Encodable, Sendable {
-        var healthy: Bool
-        var hostname: String
-        var token: String
-        var isActiveNode: Bool
-        var activeNode: HealthRoutes.Node
-        var raftLeader = ""
-        var isRaftLeader = false
-        var raftLeaderURI = ""
-        var raftAdvertise = ""
-        var raftHealthyMembers: [String] = []
-        var error: String?
+        var health: HealthRoutes.Health
 
-        enum CodingKeys: String, CodingKey {
-            case healthy = "Healthy", hostname = "Hostname", token = "Token", isActiveNode = "IsActiveNode"
-            case activeNode = "ActiveNode", raftLeader = "RaftLeader", isRaftLeader = "IsRaftLeader"
-            case raftLeaderURI = "RaftLeaderURI", raftAdvertise = "RaftAdvertise", raftHealthyMembers = "RaftHealthyMembers"
-            case error = "Error"
+        enum RaftKeys: String, CodingKey {
+            case RaftLeader, IsRaftLeader, RaftLeaderURI, RaftAdvertise, RaftHealthyMembers
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try health.encode(to: encoder)
+            var raft = encoder.container(keyedBy: RaftKeys.self)
+            try raft.encode("", forKey: .RaftLeader)
+            try raft.encode(false, forKey: .IsRaftLeader)
+            try raft.encode("", forKey: .RaftLeaderURI)
+            try raft.encode("", forKey: .RaftAdvertise)
+            try raft.encode([String](), forKey: .RaftHealthyMembers)
         }
     }
 
@@ -39,9 +37,7 @@ struct V2Routes: APIRouteCollection, TopologyReading {
         let v2 = api.group("v2")
         v2.get("status") { _, _ in
             let details = await health.check()
-            let status = Status(healthy: details.healthy, hostname: details.hostname, token: details.token,
-                                isActiveNode: details.isActiveNode, activeNode: details.activeNode, error: details.error)
-            return JSONBody(V2Envelope.success(status), status: details.healthy ? .ok : .serviceUnavailable)
+            return JSONBody(V2Envelope.success(Status(health: details)), status: details.healthy ? .ok : .serviceUnavailable)
         }
         v2.get("clusters") { _, _ in
             let view = await view()
