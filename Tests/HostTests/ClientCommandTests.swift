@@ -82,6 +82,12 @@ struct ClientCommandTests {
         #expect(ClientOutput.clusterAliases.lines(clusters) == ["db1:5432,sales"])
         let envelope = try ConfigJSONParser.parse(Array(#"{"Code":"OK","Message":"m","Details":{"Key":{"Hostname":"db1","Port":5432},"SuccessorKey":{"Hostname":"db2","Port":5432}}}"#.utf8))
         #expect(ClientOutput.detailsKeyField.lines(envelope) == ["db1:5432"])
+        #expect(ClientOutput.key.lines(instances.elements[0]) == ["db1:5432"])
+        #expect(ClientOutput.masterKey.lines(instances.elements[0]) == [":0"], "a primary's MasterKey, as jq prints it")
+        let downtime = try ConfigJSONParser.parse(Array(#"{"Code":"OK","Message":"","Details":{"Hostname":"db2","Port":5432}}"#.utf8))
+        #expect(ClientOutput.detailsKey.lines(downtime) == ["db2:5432"])
+        #expect(ClientOutput.detailsRaw.lines(downtime) == ["{\n  \"Hostname\": \"db2\",\n  \"Port\": 5432\n}"])
+        #expect(ClientOutput.nothing.lines(downtime).isEmpty)
         #expect(ClientOutput.successorKey.lines(envelope) == ["db2:5432"])
         let analysis = try ConfigJSONParser.parse(Array(#"""
             {"Code":"OK","Message":"Analysis","Details":[
