@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -36,6 +39,10 @@ let package = Package(
                 "HookAPI", "CLibPQ", "CLua", "CLuaShim", "COrchestratorSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -46,10 +53,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Builtins", dependencies: ["HookAPI", "Host"], swiftSettings: strict),
+        // The `orchestrator -c COMMAND` client: orchestrator-client's commands over the HTTP API.
+        .target(
+            name: "OrchestratorClient",
+            dependencies: [
+                "Host",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "orchestrator",
             dependencies: [
-                "Host", "Builtins",
+                "Host", "Builtins", "OrchestratorClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,12 +103,18 @@ let package = Package(
         // Starts real PostgreSQL topologies for the tests and the benchmarks.
         .target(
             name: "PGTestKit",
-            dependencies: ["Host", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Host",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit"], swiftSettings: strict),
+        .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
         // The compiled-in plugins; ProxySQL tests run against Tests/Support/proxysql_standin.py (no PostgreSQL).
         .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Host", "PGTestKit"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "PGTestKit"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
     ]
 )

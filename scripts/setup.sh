@@ -12,7 +12,8 @@ PG_OS_USER="${PG_OS_USER:-pgha}"
 VENV="$PGHA_HOME/venv"
 
 need_apt=()
-for pkg in postgresql-15 libpq-dev liblua5.4-dev libsqlite3-dev iproute2 procps; do
+# openssl and curl: the API tests make certificates and speak mutual TLS.
+for pkg in postgresql-15 libpq-dev liblua5.4-dev libsqlite3-dev iproute2 procps openssl curl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then

@@ -1,5 +1,8 @@
 public import Foundation
 public import Host
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -25,6 +28,18 @@ public struct OrchestratorProcess: Sendable {
         return (termination, process.output())
     }
 
+    /// `orchestrator -c ...` (the client) with extra environment (`ORCHESTRATOR_API`, ...):
+    /// how it ended and what it printed (stdout and stderr together).
+    public static func client(_ arguments: [String], environment extra: [String: String]) async throws -> (termination: ChildProcess.Termination, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-client-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { _, new in new }
+        let pid = try ChildProcess.spawn(binary, arguments, environment: environment, outputPath: outputPath)
+        let termination = await ChildProcess.wait(pid)
+        return (termination, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
     public func output() -> String {
         return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
@@ -33,6 +48,20 @@ public struct OrchestratorProcess: Sendable {
     public static func request(_ url: String) async throws -> (status: Int, body: Data) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// Any method, with headers: the status, the headers (names in lower case) and the body,
+    /// whatever the status. Through AsyncHTTPClient, because URLSession on Linux never
+    /// completes a 401 that carries `WWW-Authenticate`.
+    public static func request(_ url: String, method: String, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: Data) {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        var fields: [String: String] = [:]
+        for (name, value) in response.headers { fields[name.lowercased()] = value }
+        return (Int(response.status.code), fields, Data(body.readableBytesView))
     }
 
     /// GET with retries while the daemon starts (up to 20 s).

@@ -77,7 +77,7 @@ struct TopologyAPITests {
             #expect(try object(unknown.body)["Code"] as? String == "ERROR")
             let badPort = try await OrchestratorProcess.request("\(base)/instance/127.0.0.1/70000")
             #expect(badPort.status == 400)
-            #expect((try object(badPort.body)["Message"] as? String)?.contains("invalid port") == true)
+            #expect((try object(badPort.body)["Message"] as? String)?.contains("Invalid port") == true)
             #expect(try await OrchestratorProcess.request("\(base)/cluster/no-such-cluster").status == 500)
 
             let forgot = try object(try await daemon.get("\(base)/forget/\(topology.standbys[0].host)/\(topology.standbys[0].port)"))
@@ -95,25 +95,6 @@ struct TopologyAPITests {
             kill(daemon.pid, SIGTERM)
             #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
             #expect(!daemon.output().contains(TestCredentials.password))
-        }
-    }
-
-    private func object(_ data: Data) throws -> [String: Any] {
-        (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-    }
-
-    private func json(_ data: Data) throws -> Any {
-        try JSONSerialization.jsonObject(with: data)
-    }
-
-    private func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(timeout)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// `/api/health`: Orchestrator's shape, so load balancers and scripts that read `Code` or
-/// `Details.Healthy` keep working. Healthy means the backend database answers.
-struct HealthRoutes: Sendable {
+/// `/api/health` and `/api/status`: Orchestrator's shape, so load balancers and scripts that
+/// read `Code` or `Details.Healthy` keep working. Healthy means the backend database answers.
+/// `/api/leader-check`: this daemon runs alone, so it is always the leader (200, `"OK"`).
+struct HealthRoutes: APIRouteCollection {
     let backend: Backend
     let hostname: String
     let token: String
@@ -45,17 +46,25 @@ struct HealthRoutes: Sendable {
         }
     }
 
-    func register(on router: RouterGroup<BasicRequestContext>) {
-        router.get("health") { _, _ in await health() }
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        api.get("health") { _, _ in await health() }
+        api.get("status") { _, _ in await health() }
+        // Upstream answers a non-leader with 404 or the status code in the path; a leader
+        // always with 200, whatever the code says.
+        api.get("leader-check") { _, _ in JSONBody("OK") }
+        api.get("leader-check/:code") { _, _ in JSONBody("OK") }
     }
 
     func health() async -> Envelope<Health> {
+        let details = await check()
+        return details.error.map { Envelope(code: .error, message: "Application node is unhealthy: \($0)", details: details) }
+            ?? Envelope(code: .ok, message: "Application node is healthy", details: details)
+    }
+
+    func check() async -> Health {
         let node = Node(hostname: hostname, token: token, appVersion: OrchestratorVersion.current, dbBackend: backend.path)
         let problem = await backend.check()?.description
-        let details = Health(healthy: problem == nil, hostname: hostname, token: token, isActiveNode: true,
-                             activeNode: node, error: problem, availableNodes: [node])
-        return problem == nil
-            ? Envelope(code: .ok, message: "Application node is healthy", details: details)
-            : Envelope(code: .error, message: "Application node is unhealthy: \(problem!)", details: details)
+        return Health(healthy: problem == nil, hostname: hostname, token: token, isActiveNode: true,
+                      activeNode: node, error: problem, availableNodes: [node])
     }
 }

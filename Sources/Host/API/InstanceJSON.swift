@@ -33,13 +33,13 @@ struct InstanceJSON: Encodable, Sendable {
     let node: TopologyGraph.Node?
     let clusterAlias: String
     let syncState: String?
-    let pollSeconds: Int
+    let status: InstanceStatus
 
     init(_ record: InstanceRecord, in snapshot: TopologySnapshot, clusterAlias: String, pollSeconds: Int) {
         self.record = record
         self.node = snapshot.graph.nodes[record.key]
         self.clusterAlias = clusterAlias
-        self.pollSeconds = pollSeconds
+        self.status = InstanceStatus(record, pollSeconds: pollSeconds)
         let upstreamRows = node?.upstream.flatMap { snapshot.records[$0]?.probe?.replicas } ?? []
         let name = record.probe?.walReceiverApplicationName
         syncState = upstreamRows.first { $0.applicationName == name }?.syncState
@@ -66,7 +66,7 @@ struct InstanceJSON: Encodable, Sendable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: K.self)
         let probe = record.probe
-        let isStandby = probe.map { !$0.isPrimary } ?? false
+        let isStandby = status.isStandby
         let now = Date()
         try c.encode(KeyJSON(record.key), forKey: .Key)
         try c.encode(record.annotation?.alias ?? "", forKey: .InstanceAlias)
@@ -78,15 +78,15 @@ struct InstanceJSON: Encodable, Sendable {
         try c.encode("PostgreSQL", forKey: .FlavorName)
         try c.encode(isStandby, forKey: .ReadOnly)
         try c.encode(KeyJSON(node?.upstream), forKey: .MasterKey)
-        let ioRunning = isStandby && probe?.walReceiver?.status == "streaming"
-        let sqlRunning = isStandby && probe?.replayPaused == false
+        let ioRunning = status.ioRunning
+        let sqlRunning = status.sqlRunning
         try c.encode(ioRunning, forKey: .ReplicationIOThreadRuning)
         try c.encode(sqlRunning, forKey: .ReplicationSQLThreadRuning)
         try c.encode(ioRunning, forKey: .Slave_IO_Running)
         try c.encode(sqlRunning, forKey: .Slave_SQL_Running)
         try c.encode(isStandby ? (probe?.walReceiver == nil ? 0 : (ioRunning ? 1 : 2)) : -1, forKey: .ReplicationIOThreadState)
         try c.encode(isStandby ? (sqlRunning ? 1 : 0) : -1, forKey: .ReplicationSQLThreadState)
-        let lag = NullInt64(value: isStandby ? probe?.lagSeconds.map { Int64($0.rounded()) } : nil)
+        let lag = NullInt64(value: status.lagSeconds)
         try c.encode(lag, forKey: .SecondsBehindMaster)
         try c.encode(lag, forKey: .ReplicationLagSeconds)
         try c.encode(lag, forKey: .SlaveLagSeconds)
@@ -101,7 +101,7 @@ struct InstanceJSON: Encodable, Sendable {
         try c.encode(node?.depth ?? 0, forKey: .ReplicationDepth)
         try c.encode(false, forKey: .IsCoMaster)
         try c.encode(record.lastCheckValid, forKey: .IsLastCheckValid)
-        let recentlyChecked = record.lastChecked.map { now.timeIntervalSince($0) <= Double(pollSeconds * 2 + 1) } ?? false
+        let recentlyChecked = status.recentlyChecked
         try c.encode(record.lastCheckValid && recentlyChecked, forKey: .IsUpToDate)
         try c.encode(recentlyChecked, forKey: .IsRecentlyChecked)
         try c.encode(record.lastSeen.map(Self.timestamp) ?? "", forKey: .LastSeenTimestamp)

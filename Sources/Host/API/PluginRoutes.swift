@@ -4,7 +4,7 @@ import Hummingbird
 /// `/api/plugins` (raw JSON: what is loaded, in dispatch order, with each plugin's last
 /// result) and `/api/reload-configuration` (re-reads the plugin settings, the Lua scripts and
 /// the hook directories, as SIGHUP does; upstream's envelope).
-struct PluginRoutes: Sendable {
+struct PluginRoutes: APIRouteCollection {
     let plugins: PluginHost
 
     func register(on api: RouterGroup<BasicRequestContext>) {

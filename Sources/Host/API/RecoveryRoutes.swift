@@ -4,12 +4,11 @@ import Hummingbird
 
 /// The v1 analysis, recovery, acknowledgement, downtime and candidate endpoints, in
 /// Orchestrator's shapes, plus v2 `recoveries`.
-struct RecoveryRoutes: Sendable {
+struct RecoveryRoutes: APIRouteCollection, TopologyReading {
     let coordinator: RecoveryCoordinator
     let topology: TopologyService
     let backend: Backend
     let configuration: Configuration
-    var input: RouteInput { RouteInput(configuration: configuration) }
 
     func register(on api: RouterGroup<BasicRequestContext>) {
         registerAnalysis(on: api)
@@ -25,29 +24,26 @@ struct RecoveryRoutes: Sendable {
     private func registerAnalysis(on api: RouterGroup<BasicRequestContext>) {
         api.get("replication-analysis") { _, _ in await analysis { _ in true } }
         api.get("replication-analysis/:hint") { _, context in
-            let hint = try context.parameters.require("hint")
-            guard let cluster = input.cluster(hint, await topology.state.snapshot()) else {
-                return Envelope<[AnalysisJSON]>(code: .error, message: "Unknown cluster: \(hint)")
-            }
+            let cluster = try await view().requireCluster(APIParameters.text(context, "hint"))
             return await analysis { $0.clusterName == cluster }
         }
         api.get("replication-analysis/instance/:host/:port") { _, context in
-            let key = try input.instanceKey(context)
-            let canonical = await topology.state.canonical(key)
+            let canonical = await topology.state.canonical(try APIParameters.instanceKey(context))
             return await analysis { $0.instance == canonical }
         }
         api.get("recover/:host/:port") { _, context in
-            try await recover(input.instanceKey(context), candidate: nil)
+            try await recover(APIParameters.instanceKey(context), candidate: nil)
         }
         api.get("recover/:host/:port/:candHost/:candPort") { _, context in
-            try await recover(input.instanceKey(context), candidate: input.instanceKey(context, host: "candHost", port: "candPort"))
+            try await recover(APIParameters.instanceKey(context),
+                              candidate: APIParameters.instanceKey(context, host: "candHost", port: "candPort"))
         }
     }
 
     private func analysis(_ include: (AnalysisEntry) -> Bool) async -> Envelope<[AnalysisJSON]> {
-        let snapshot = await topology.state.snapshot()
+        let view = await view()
         let entries = await coordinator.analysis.filter(include)
-        return Envelope(code: .ok, message: "Analysis", details: entries.map { AnalysisJSON(entry: $0, clusterAlias: input.alias($0.clusterName, snapshot)) })
+        return Envelope(code: .ok, message: "Analysis", details: entries.map { AnalysisJSON(entry: $0, clusterAlias: view.alias(of: $0.clusterName)) })
     }
 
     private func recover(_ key: InstanceKey, candidate: InstanceKey?) async -> Envelope<KeyJSON> {
@@ -68,23 +64,23 @@ struct RecoveryRoutes: Sendable {
         api.get("audit-recovery") { _, _ in try await audit(.all, page: 0) }
         api.get("audit-recovery/:page") { _, context in try await audit(.all, page: page(context)) }
         api.get("audit-recovery/cluster/:hint") { _, context in
-            try await auditCluster(context.parameters.require("hint"), page: 0)
+            try await auditCluster(APIParameters.text(context, "hint"), page: 0)
         }
         api.get("audit-recovery/cluster/:hint/:page") { _, context in
-            try await auditCluster(context.parameters.require("hint"), page: page(context))
+            try await auditCluster(APIParameters.text(context, "hint"), page: page(context))
         }
         api.get("audit-recovery/id/:id") { _, context in try await audit(.id(number(context, "id")), page: 0) }
-        api.get("audit-recovery/uid/:uid") { _, context in try await audit(.uid(context.parameters.require("uid")), page: 0) }
+        api.get("audit-recovery/uid/:uid") { _, context in try await audit(.uid(APIParameters.text(context, "uid")), page: 0) }
         api.get("audit-recovery-steps/:uid") { _, context in
-            let uid = try context.parameters.require("uid")
+            let uid = try APIParameters.text(context, "uid")
             return JSONBody(try await backend.recoverySteps(uid).map { RecoveryStepJSON(step: $0) })
         }
         api.get("blocked-recoveries") { _, _ in
             JSONBody(await coordinator.blockedRecoveries.map { BlockedRecoveryJSON(blocked: $0) })
         }
         api.get("blocked-recoveries/cluster/:hint") { _, context in
-            let hint = try context.parameters.require("hint")
-            let cluster = input.cluster(hint, await topology.state.snapshot()) ?? hint
+            let hint = try APIParameters.text(context, "hint")
+            let cluster = await view().cluster(hint) ?? hint
             return JSONBody(await coordinator.blockedRecoveries.filter { $0.entry.clusterName == cluster }.map { BlockedRecoveryJSON(blocked: $0) })
         }
     }
@@ -97,19 +93,19 @@ struct RecoveryRoutes: Sendable {
 
     /// A cluster's recoveries under any of its past names: those of its system identifier.
     private func auditCluster(_ hint: String, page: Int) async throws -> JSONBody<[RecoveryJSON]> {
-        try await audit(clusterFilter(hint, await topology.state.snapshot()), page: page)
+        try await audit(clusterFilter(hint, await view()), page: page)
     }
 
-    private func clusterFilter(_ hint: String, _ snapshot: TopologySnapshot) -> Backend.RecoveryFilter {
-        guard let cluster = input.cluster(hint, snapshot) else { return .cluster(hint) }
-        let member = snapshot.graph.members(of: cluster).first { snapshot.records[$0]?.probe != nil }
-        return member.flatMap { snapshot.records[$0]?.probe?.systemIdentifier }.map { .systemIdentifier($0) } ?? .cluster(cluster)
+    private func clusterFilter(_ hint: String, _ view: TopologyView) -> Backend.RecoveryFilter {
+        guard let cluster = view.cluster(hint) else { return .cluster(hint) }
+        let member = view.members(of: cluster).first { view.record($0)?.probe != nil }
+        return member.flatMap { view.record($0)?.probe?.systemIdentifier }.map { .systemIdentifier($0) } ?? .cluster(cluster)
     }
 
     private func page(_ context: BasicRequestContext) throws -> Int { Int(try number(context, "page")) }
 
     private func number(_ context: BasicRequestContext, _ name: String) throws -> Int64 {
-        let text = try context.parameters.require(name)
+        let text = try APIParameters.text(context, name)
         guard let value = Int64(text), value >= 0 else {
             throw APIError.badRequest("invalid \(name) \"\(text.prefix(40))\": expected a non-negative number")
         }
@@ -120,13 +116,13 @@ struct RecoveryRoutes: Sendable {
 
     private func registerAcknowledgements(on api: RouterGroup<BasicRequestContext>) {
         api.get("ack-recovery/cluster/:hint") { request, context in
-            let filter = clusterFilter(try context.parameters.require("hint"), await topology.state.snapshot())
+            let filter = clusterFilter(try APIParameters.text(context, "hint"), await view())
             return try await acknowledge(filter, request)
         }
         api.get("ack-recovery/instance/:host/:port") { request, context in
-            try await acknowledge(.failedInstance(await topology.state.canonical(input.instanceKey(context))), request)
+            try await acknowledge(.failedInstance(await topology.state.canonical(APIParameters.instanceKey(context))), request)
         }
-        api.get("ack-recovery/uid/:uid") { request, context in try await acknowledge(.uid(context.parameters.require("uid")), request) }
+        api.get("ack-recovery/uid/:uid") { request, context in try await acknowledge(.uid(APIParameters.text(context, "uid")), request) }
         api.get("ack-recovery/:id") { request, context in try await acknowledge(.id(number(context, "id")), request) }
         api.get("ack-all-recoveries") { request, _ in try await acknowledge(.all, request) }
     }
@@ -159,10 +155,10 @@ struct RecoveryRoutes: Sendable {
     private func registerDowntime(on api: RouterGroup<BasicRequestContext>) {
         api.get("begin-downtime/:host/:port/:owner/:reason") { _, context in try await beginDowntime(context, duration: nil) }
         api.get("begin-downtime/:host/:port/:owner/:reason/:duration") { _, context in
-            try await beginDowntime(context, duration: context.parameters.require("duration"))
+            try await beginDowntime(context, duration: APIParameters.text(context, "duration"))
         }
         api.get("end-downtime/:host/:port") { _, context in
-            let key = await topology.state.canonical(try input.instanceKey(context))
+            let key = await topology.state.canonical(try APIParameters.instanceKey(context))
             guard try await backend.endDowntime(key) else {
                 return Envelope<KeyJSON>(code: .error, message: "\(key) is not downtimed")
             }
@@ -171,17 +167,14 @@ struct RecoveryRoutes: Sendable {
         }
         api.get("downtimed") { _, _ in JSONBody(try await backend.activeDowntimes().map { DowntimeJSON(downtime: $0) }) }
         api.get("downtimed/:hint") { _, context in
-            let hint = try context.parameters.require("hint")
-            let snapshot = await topology.state.snapshot()
-            guard let cluster = input.cluster(hint, snapshot) else {
-                return JSONOrError<[DowntimeJSON]>.error("Unknown cluster: \(hint)")
-            }
-            let members = Set(snapshot.graph.members(of: cluster))
-            return .value(try await backend.activeDowntimes().filter { members.contains(snapshot.canonical($0.key)) }.map { DowntimeJSON(downtime: $0) })
+            let view = await view()
+            let members = Set(view.members(of: try view.requireCluster(APIParameters.text(context, "hint"))))
+            return JSONBody(try await backend.activeDowntimes().filter { members.contains(view.snapshot.canonical($0.key)) }
+                .map { DowntimeJSON(downtime: $0) })
         }
         api.get("register-candidate/:host/:port/:rule") { _, context in
-            let key = await topology.state.canonical(try input.instanceKey(context))
-            let ruleText = try context.parameters.require("rule")
+            let key = await topology.state.canonical(try APIParameters.instanceKey(context))
+            let ruleText = try APIParameters.text(context, "rule")
             guard let rule = PromotionRule(rawValue: ruleText) else {
                 throw APIError.badRequest("invalid promotion rule \"\(ruleText.prefix(40))\": expected must, prefer, neutral, prefer_not or must_not")
             }
@@ -192,10 +185,10 @@ struct RecoveryRoutes: Sendable {
     }
 
     private func beginDowntime(_ context: BasicRequestContext, duration: String?) async throws -> Envelope<DowntimeJSON> {
-        let key = await topology.state.canonical(try input.instanceKey(context))
+        let key = await topology.state.canonical(try APIParameters.instanceKey(context))
         let seconds = try duration.map(Self.parseDuration) ?? 3600
         let now = Date()
-        let downtime = Downtime(key: key, owner: try context.parameters.require("owner"), reason: try context.parameters.require("reason"),
+        let downtime = Downtime(key: key, owner: try APIParameters.text(context, "owner"), reason: try APIParameters.text(context, "reason"),
                                 beganAt: now, endsAt: now.addingTimeInterval(seconds))
         try await backend.beginDowntime(downtime)
         await coordinatorRefresh()
@@ -227,16 +220,17 @@ struct RecoveryRoutes: Sendable {
     private func registerV2(on api: RouterGroup<BasicRequestContext>) {
         api.get("v2/recoveries") { request, _ in
             let parameters = request.uri.queryParameters
-            let snapshot = await topology.state.snapshot()
+            let view = await view()
             let hint = parameters.get("cluster") ?? parameters.get("alias")
-            let page = parameters.get("page").flatMap { Int($0) } ?? 0
-            guard page >= 0 else { return V2Body<[RecoveryJSON]>.failure(.badRequest, code: "INVALID_PAGE", "page must be >= 0") }
-            let filter = hint.map { clusterFilter($0, snapshot) } ?? .all
+            guard let page = Int(parameters.get("page") ?? "0"), page >= 0 else {
+                throw APIError.badRequest("invalid page: expected a non-negative number", code: "INVALID_PAGE")
+            }
+            let filter = hint.map { clusterFilter($0, view) } ?? .all
             let records = try await backend.recoveries(filter, limit: Self.pageSize, offset: page * Self.pageSize)
-            return .success(records.map { RecoveryJSON(record: $0) })
+            return JSONBody(V2Envelope.success(records.map { RecoveryJSON(record: $0) }))
         }
         api.get("v2/recoveries/active") { _, _ in
-            V2Body.success(try await backend.recoveries(.active).map { RecoveryJSON(record: $0) })
+            JSONBody(V2Envelope.success(try await backend.recoveries(.active).map { RecoveryJSON(record: $0) }))
         }
     }
 }

@@ -2,8 +2,8 @@
 /// line and column of the first error. Written here instead of using `JSONSerialization`
 /// because that one cannot tell `1` from `true` on every platform, loses member order and
 /// duplicates, and gives no position for syntax errors.
-struct ConfigJSONParser {
-    struct SyntaxError: Error, Equatable {
+package struct ConfigJSONParser {
+    package struct SyntaxError: Error, Equatable {
         var line: Int
         var column: Int
         /// What was found, already phrased for a message: `"}"`, `end of file`, ...
@@ -20,7 +20,7 @@ struct ConfigJSONParser {
     private var column = 1
     private var depth = 0
 
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> ConfigJSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> ConfigJSONValue {
         var parser = ConfigJSONParser(bytes: bytes)
         return try parser.parseDocument()
     }

@@ -1,7 +1,7 @@
 /// A parsed JSON value that keeps what the config loader needs and `JSONSerialization` loses:
 /// numbers as written (so `5`, `5.0` and `true` stay distinct), object members in file order,
 /// duplicate members, and the line and column of every member.
-enum ConfigJSONValue: Sendable, Equatable {
+package enum ConfigJSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number literal exactly as written, already checked against the JSON grammar.
@@ -41,9 +41,9 @@ enum ConfigJSONValue: Sendable, Equatable {
 }
 
 /// One `"key": value` pair of an object, with the position of its key.
-struct ConfigJSONMember: Sendable, Equatable {
-    var key: String
-    var value: ConfigJSONValue
+package struct ConfigJSONMember: Sendable, Equatable {
+    package var key: String
+    package var value: ConfigJSONValue
     var line: Int
     var column: Int
 
@@ -55,7 +55,7 @@ struct ConfigJSONMember: Sendable, Equatable {
     }
 
     /// Positions are bookkeeping, not content: two members are equal when key and value are.
-    static func == (lhs: ConfigJSONMember, rhs: ConfigJSONMember) -> Bool {
+    package static func == (lhs: ConfigJSONMember, rhs: ConfigJSONMember) -> Bool {
         lhs.key == rhs.key && lhs.value == rhs.value
     }
 }

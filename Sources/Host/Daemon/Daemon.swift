@@ -28,7 +28,8 @@ public struct Daemon: Sendable {
         self.configurationPath = configurationPath
     }
 
-    /// Fails before serving anything if the backend cannot be opened (`StoreError`).
+    /// Fails before serving anything if the backend cannot be opened (`StoreError`) or the
+    /// HTTPS certificate or key cannot be loaded (`APIServerError`).
     public func run() async throws {
         let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
         logger.info("backend ready", metadata: ["SQLite3DataFile": "\(backend.path)"])
@@ -44,7 +45,7 @@ public struct Daemon: Sendable {
                                               plugins: plugins, logger: logger, processToken: APIServer.token)
         let api = APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
                             metrics: metrics, logger: logger, plugins: plugins)
-        let app = api.makeApplication { port in
+        let app = try api.makeApplication { port in
             let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
             logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
         }

@@ -1,0 +1,68 @@
+import Hummingbird
+
+/// The Orchestrator fork's v2 API: the same data as v1 in `{"status","data","error"}` with
+/// real HTTP status codes (404 unknown, 400 malformed).
+struct V2Routes: APIRouteCollection, TopologyReading {
+    let topology: TopologyService
+    let configuration: Configuration
+    let health: HealthRoutes
+
+    /// `/api/v2/clusters/{name}/topology`'s data.
+    struct ClusterTopology: Encodable, Sendable {
+        var clusterName: String
+        var topology: String
+    }
+
+    /// `/api/v2/status`'s data: `/api/health`'s details plus upstream's raft fields, as a node
+    /// without raft reports them.
+    struct Status: Encodable, Sendable {
+        var health: HealthRoutes.Health
+
+        enum RaftKeys: String, CodingKey {
+            case RaftLeader, IsRaftLeader, RaftLeaderURI, RaftAdvertise, RaftHealthyMembers
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try health.encode(to: encoder)
+            var raft = encoder.container(keyedBy: RaftKeys.self)
+            try raft.encode("", forKey: .RaftLeader)
+            try raft.encode(false, forKey: .IsRaftLeader)
+            try raft.encode("", forKey: .RaftLeaderURI)
+            try raft.encode("", forKey: .RaftAdvertise)
+            try raft.encode([String](), forKey: .RaftHealthyMembers)
+        }
+    }
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        let v2 = api.group("v2")
+        v2.get("status") { _, _ in
+            let details = await health.check()
+            return JSONBody(V2Envelope.success(Status(health: details)), status: details.healthy ? .ok : .serviceUnavailable)
+        }
+        v2.get("clusters") { _, _ in
+            let view = await view()
+            return ok(view.clusterNames.map(view.clusterInfo))
+        }
+        v2.get("clusters/:name") { _, context in
+            let view = await view()
+            return ok(view.clusterInfo(try view.requireCluster(try APIParameters.text(context, "name"))))
+        }
+        v2.get("clusters/:name/instances") { _, context in
+            let view = await view()
+            let cluster = try view.requireCluster(try APIParameters.text(context, "name"))
+            return ok(view.instances(view.members(of: cluster)))
+        }
+        v2.get("clusters/:name/topology") { _, context in
+            let view = await view()
+            let cluster = try view.requireCluster(try APIParameters.text(context, "name"))
+            return ok(ClusterTopology(clusterName: cluster, topology: ASCIITopology.render(cluster: cluster, view: view)))
+        }
+        v2.get("instances/:host/:port") { _, context in
+            let key = try APIParameters.instanceKey(context)
+            let view = await view()
+            return ok(view.instance(try view.requireRecord(key)))
+        }
+    }
+
+    private func ok<Data: Encodable & Sendable>(_ data: Data) -> JSONBody<V2Envelope<Data>> { JSONBody(V2Envelope.success(data)) }
+}
