@@ -99,6 +99,10 @@ struct RecoveryDaemonTests {
             #expect(entry["IsActionableRecovery"] as? Bool == true)
             #expect((entry["AnalyzedInstanceKey"] as? [String: Any])?["Port"] as? Int == topology.primary.port)
 
+            // orchestrator-client's view of the same, through `orchestrator -c`.
+            let cli = try await OrchestratorProcess.client(["-c", "replication-analysis"], environment: ["ORCHESTRATOR_API": second.base])
+            #expect(cli.termination == .exited(0))
+            #expect(cli.output.contains("\(topology.primary) (cluster \(topology.primary)): DeadPrimary"), "\(cli.output)")
             let ack = try #require(try await get("\(second.base)/ack-recovery/uid/\(uid)?comment=checked") as? [String: Any])
             #expect(ack["Code"] as? String == "OK")
             #expect(ack["Details"] as? Int == 1)
@@ -155,6 +159,23 @@ struct RecoveryDaemonTests {
             #expect((try await get("\(daemon.base)/check-global-recoveries") as? [String: Any])?["Details"] as? String == "disabled")
             #expect((try await get("\(daemon.base)/enable-global-recoveries") as? [String: Any])?["Code"] as? String == "OK")
             #expect((try await get("\(daemon.base)/check-global-recoveries") as? [String: Any])?["Details"] as? String == "enabled")
+
+            // The same through `orchestrator -c`, printing what orchestrator-client prints.
+            func cli(_ arguments: String...) async throws -> String {
+                let result = try await OrchestratorProcess.client(["-c"] + arguments, environment: ["ORCHESTRATOR_API": daemon.base])
+                #expect(result.termination == .exited(0), "\(arguments): \(result.output)")
+                return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let instance = standby.description
+            #expect(try await cli("begin-downtime", "-i", instance, "--owner", "bob", "--reason", "patching", "--duration", "10m") == instance)
+            #expect(try await cli("downtimed") == instance)
+            #expect(try await cli("end-downtime", "-i", instance) == instance)
+            #expect(try await cli("register-candidate", "-i", instance, "--promotion-rule", "prefer_not") == instance)
+            #expect(try await cli("disable-global-recoveries").isEmpty == false)
+            #expect(try await cli("check-global-recoveries") == "disabled")
+            _ = try await cli("enable-global-recoveries")
+            #expect(try await cli("check-global-recoveries") == "enabled")
+            #expect(try await cli("replication-analysis").isEmpty)
 
             let recover = try #require(try await get("\(daemon.base)/recover/\(topology.primary.host)/\(topology.primary.port)") as? [String: Any])
             #expect(recover["Code"] as? String == "ERROR", "a healthy primary is not recovered")

@@ -4037,7 +4037,7 @@ extension OpenAPIDocument {
                       "type": "object",
                       "properties": {
                         "Details": {
-                          "$ref": "#/components/schemas/Downtime"
+                          "$ref": "#/components/schemas/InstanceKey"
                         }
                       }
                     }
@@ -4148,7 +4148,7 @@ extension OpenAPIDocument {
                       "type": "object",
                       "properties": {
                         "Details": {
-                          "$ref": "#/components/schemas/Downtime"
+                          "$ref": "#/components/schemas/InstanceKey"
                         }
                       }
                     }

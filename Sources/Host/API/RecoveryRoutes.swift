@@ -184,7 +184,8 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
         }
     }
 
-    private func beginDowntime(_ context: BasicRequestContext, duration: String?) async throws -> Envelope<DowntimeJSON> {
+    /// `Details` is the instance key, as upstream (orchestrator-client prints it).
+    private func beginDowntime(_ context: BasicRequestContext, duration: String?) async throws -> Envelope<KeyJSON> {
         let key = await topology.state.canonical(try APIParameters.instanceKey(context))
         let seconds = try duration.map(Self.parseDuration) ?? 3600
         let now = Date()
@@ -192,7 +193,7 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
                                 beganAt: now, endsAt: now.addingTimeInterval(seconds))
         try await backend.beginDowntime(downtime)
         await coordinatorRefresh()
-        return Envelope(code: .ok, message: "Downtimed \(key) until \(InstanceJSON.timestamp(downtime.endsAt))", details: DowntimeJSON(downtime: downtime))
+        return Envelope(code: .ok, message: "Downtimed \(key) until \(InstanceJSON.timestamp(downtime.endsAt))", details: KeyJSON(key))
     }
 
     /// `90`, `90s`, `15m`, `2h`, `1d`.
