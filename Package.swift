@@ -115,6 +115,6 @@ let package = Package(
         .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
         // The compiled-in plugins; ProxySQL tests run against Tests/Support/proxysql_standin.py (no PostgreSQL).
         .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Host", "PGTestKit"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "Builtins", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
     ]
 )

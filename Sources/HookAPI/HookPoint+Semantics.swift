@@ -18,7 +18,7 @@ extension HookPoint {
     /// Whether `answer` is meaningful here.
     public func accepts(_ answer: PluginAnswer) -> Bool {
         switch (self, answer) {
-        case (_, .proceed): true
+        case (_, .proceed), (_, .note): true
         case (.discovery, .annotate), (.discovery, .ignore): true
         case (.clusterName, .alias): true
         case (.analysis, .suppress), (.analysis, .raise): true

@@ -4,6 +4,9 @@
 public enum PluginAnswer: Sendable, Hashable {
     /// Continue / keep / no opinion. Valid everywhere.
     case proceed
+    /// Continue, with a line for the recovery steps and `/api/plugins` (what a post-failover
+    /// plugin did, e.g. which ProxySQL endpoints it rewired). Valid everywhere.
+    case note(String)
     /// Refuse the recovery (`preFailover`, `preGracefulTakeover`; at `demote` it means the
     /// demotion failed). Ignored with a note at the `post*` points.
     case veto(reason: String)
@@ -22,6 +25,7 @@ public enum PluginAnswer: Sendable, Hashable {
     public var summary: String {
         switch self {
         case .proceed: "continue"
+        case .note(let text): "continue: \(text)"
         case .veto(let reason): "veto: \(reason)"
         case .annotate(let annotation):
             "annotate: " + ([annotation.alias.map { "alias=\($0)" }, annotation.promotionRule.map { "promotion_rule=\($0.rawValue)" }]

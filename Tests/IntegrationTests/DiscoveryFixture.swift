@@ -1,4 +1,5 @@
 import Foundation
+import HookAPI
 import Host
 import Logging
 import PGTestKit
@@ -32,16 +33,26 @@ struct DiscoveryFixture {
 
     /// Runs `body` while a `TopologyService` polls and, with `recovering`, a
     /// `RecoveryCoordinator` analyses and recovers; shuts them down gracefully afterwards.
+    /// `builtins`: compiled-in plugins for a plugin host (which also loads the configuration's
+    /// Lua scripts and hook directories); nil runs without plugins.
     static func run<T: Sendable>(
-        _ configuration: Configuration, recovering: Bool,
+        _ configuration: Configuration, recovering: Bool, builtins: [any Plugin]? = nil,
         _ body: @Sendable (TopologyService, RecoveryCoordinator, Backend) async throws -> T
     ) async throws -> T {
         let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["PGHA_TEST_LOG"] == nil ? .warning : .debug
         let service = TopologyService(configuration: configuration, backend: backend, logger: logger)
+        var plugins: any RecoveryPluginDispatch = NoRecoveryPlugins()
+        if let builtins {
+            let host = PluginHost(builtins: builtins, settings: configuration.plugins,
+                                  services: .live(configuration: configuration, topology: service.state, logger: logger), logger: logger)
+            host.attach(topology: service.state)
+            _ = await host.reload()
+            plugins = host
+        }
         let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: service,
-                                              logger: logger, processToken: "test")
+                                              plugins: plugins, logger: logger, processToken: "test")
         let services: [any Service] = recovering ? [service, coordinator] : [service]
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
