@@ -120,6 +120,12 @@ struct RecoveryDaemonTests {
             let data = try #require(v2["data"] as? [[String: Any]])
             #expect(data.first?["SuccessorKey"] as? [String: Any] != nil)
             #expect((data.first?["AnalysisEntry"] as? [String: Any])?["Analysis"] as? String == "DeadPrimary")
+            let metricsURL = second.base.replacingOccurrences(of: "/api", with: "/metrics")
+            try await eventually("recovery metrics") {
+                let text = String(decoding: try await OrchestratorProcess.request(metricsURL).body, as: UTF8.self)
+                return text.contains("orchestrator_recoveries_total{") && text.contains("result=\"successful\"")
+                    && text.contains("orchestrator_recovery_duration_seconds") && text.contains("orchestrator_analysis_entries{code=\"DeadPrimary\"}")
+            }
             let active = try #require(try await get("\(second.base)/v2/recoveries/active") as? [String: Any])
             #expect((active["data"] as? [Any])?.isEmpty == true)
         }
