@@ -24,6 +24,7 @@ trap 'exit 0' INT TERM
 LAB=$!
 for _ in $(seq 600); do [[ -s "$DIR/servers.json" ]] && break; kill -0 "$LAB" || exit 1; sleep 0.1; done
 PRIMARY_PORT="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["primary"]["port"])' "$DIR/servers.json")"
+PRIMARY_DATA="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["primary"]["dataDirectory"])' "$DIR/servers.json")"
 # Every server is on its own port of one host, so the standbys cannot be found from the
 # primary alone (pg_stat_replication shows addresses, not listening ports): seed them all.
 SEEDS="$(python3 -c 'import json,sys; print(", ".join("\"%s:%s\"" % (s["host"], s["port"]) for s in json.load(open(sys.argv[1]))["servers"]))' "$DIR/servers.json")"
@@ -51,6 +52,8 @@ cat <<TEXT
   orchestrator is running (PostgreSQL $VERSION, primary 127.0.0.1:$PRIMARY_PORT + 2 standbys)
     API:    http://127.0.0.1:$PORT/api/health
     config: $DIR/orchestrator.conf.json
+  Try a failover: kill -9 \$(head -1 $PRIMARY_DATA/postmaster.pid)
+    then: curl -s http://127.0.0.1:$PORT/api/audit-recovery
   Ctrl-C stops the daemon and the servers.
 
 TEXT
