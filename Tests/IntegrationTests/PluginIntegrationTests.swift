@@ -164,19 +164,4 @@ struct PluginIntegrationTests {
             #expect(!daemon.output().contains(TestCredentials.password))
         }
     }
-
-    private func object(_ data: Data) throws -> [String: Any] {
-        (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-    }
-
-    private func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(timeout)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
 }
