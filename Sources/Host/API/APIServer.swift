@@ -21,6 +21,7 @@ struct APIServer {
         HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token).register(on: api)
         TopologyRoutes(topology: topology, configuration: configuration).register(on: api)
         RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration).register(on: api)
+        SwitchoverRoutes(coordinator: coordinator, topology: topology, configuration: configuration).register(on: api)
         if let metrics, configuration.http.prometheusEnabled {
             router.get(RouterPath(prefix.isEmpty ? "metrics" : "\(prefix)/metrics")) { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

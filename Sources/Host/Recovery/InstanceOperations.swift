@@ -141,7 +141,7 @@ struct InstanceOperations: Sendable {
         }
     }
 
-    private func waitStreaming(_ standby: InstanceKey, from primary: InstanceKey, _ connection: PGConnection, timeout: Duration) async throws {
+    func waitStreaming(_ standby: InstanceKey, from primary: InstanceKey, _ connection: PGConnection, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = "no WAL receiver"
         while ContinuousClock.now < deadline {

@@ -1,0 +1,141 @@
+import Foundation
+import HookAPI
+
+/// The SQL of a planned switchover and of a relocation: how far behind a standby is, fencing
+/// the primary read-only (and undoing it), waiting for the standby to replay everything the
+/// fenced primary wrote, checking a restarted node streams from where it should.
+extension InstanceOperations {
+    /// A standby's replay, read now.
+    struct ReplayProgress: Sendable {
+        var inRecovery: Bool
+        var replayPaused: Bool
+        /// Seconds since the last replayed commit, 0 when it replayed all it received.
+        var lagSeconds: Double?
+        var replayLSN: LSN?
+    }
+
+    func replayProgress(_ key: InstanceKey) async throws -> ReplayProgress {
+        try await with(key) { connection in
+            let row = try await connection.query("""
+                SELECT pg_is_in_recovery() AS in_recovery,
+                       CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS paused,
+                       pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed,
+                       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS since_replay
+                """, timeout: statementTimeout).singleRow()
+            let received = try row.decodeIfPresent("received", as: LSN.self)
+            let replayed = try row.decodeIfPresent("replayed", as: LSN.self)
+            var lag = try row.decodeIfPresent("since_replay", as: Double.self).map { max(0, $0) }
+            // Nothing left to replay: an idle primary makes the last replayed commit old, but
+            // the standby is not behind.
+            if let received, let replayed, replayed >= received { lag = 0 }
+            return ReplayProgress(inRecovery: try row.decode("in_recovery", as: Bool.self),
+                                  replayPaused: try row.decode("paused", as: Bool.self), lagSeconds: lag, replayLSN: replayed)
+        }
+    }
+
+    /// Makes `primary` refuse writes: `default_transaction_read_only` on (persisted with
+    /// `ALTER SYSTEM`, so a restart keeps it fenced) and reloaded, then every client session
+    /// ended (not WAL senders, background workers or this session), waiting for each to exit
+    /// so none commits later. Returns how many sessions were ended.
+    func fenceReadOnly(_ primary: InstanceKey, step: @Sendable (String) async -> Void) async throws -> Int {
+        try await with(primary) { connection in
+            _ = try await connection.query("ALTER SYSTEM SET default_transaction_read_only = on", timeout: statementTimeout)
+            _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
+            try await waitForSetting(primary, connection, readOnly: true)
+            await step("\(primary): default_transaction_read_only on (ALTER SYSTEM, reloaded)")
+            let ended = try await connection.query("""
+                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS ended, count(*) AS sessions
+                FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+                """, timeout: .seconds(30)).singleRow()
+            let count = try ended.decode("ended", as: Int.self), sessions = try ended.decode("sessions", as: Int.self)
+            guard count == sessions else {
+                throw RecoveryError("\(primary): \(sessions - count) of \(sessions) client sessions did not end within 5 s of pg_terminate_backend")
+            }
+            await step("\(primary): \(count) client sessions ended")
+            return count
+        }
+    }
+
+    /// Undoes `fenceReadOnly`: `ALTER SYSTEM RESET default_transaction_read_only`, reload (the
+    /// value of postgresql.conf applies again).
+    func unfence(_ primary: InstanceKey) async throws {
+        try await with(primary) { connection in
+            _ = try await connection.query("ALTER SYSTEM RESET default_transaction_read_only", timeout: statementTimeout)
+            _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
+            try await waitForSetting(primary, connection, readOnly: false)
+        }
+    }
+
+    /// A reload reaches a session at its next statement, after the postmaster handled it.
+    private func waitForSetting(_ key: InstanceKey, _ connection: PGConnection, readOnly: Bool) async throws {
+        for _ in 0..<250 {
+            let row = try await connection.query("SELECT current_setting('default_transaction_read_only')::bool AS read_only",
+                                                 timeout: statementTimeout).singleRow()
+            if try row.decode("read_only", as: Bool.self) == readOnly { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw RecoveryError("\(key): default_transaction_read_only is not \(readOnly ? "on" : "off") 5 s after the reload; check its log")
+    }
+
+    /// Waits until `standby` replayed every WAL record `primary` wrote (its current LSN, read
+    /// again after each catch-up, since a fenced primary still writes a little WAL of its own).
+    /// Returns the LSN both agree on.
+    func catchUp(_ standby: InstanceKey, with primary: InstanceKey, timeout: Duration) async throws -> LSN {
+        let deadline = ContinuousClock.now + timeout
+        return try await with(primary) { primaryConnection in
+            try await with(standby) { standbyConnection in
+                var target = try await currentLSN(primaryConnection)
+                var replayed = LSN(0)
+                while ContinuousClock.now < deadline {
+                    replayed = try await standbyState(standby, on: standbyConnection).replayLSN ?? LSN(0)
+                    if replayed >= target {
+                        let now = try await currentLSN(primaryConnection)
+                        if now <= replayed { return replayed }
+                        target = now
+                        continue
+                    }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                throw RecoveryError("\(standby) replayed up to \(replayed), not \(primary)'s final LSN \(target), within \(timeout) "
+                    + "(ReasonableMaintenanceReplicationLagSeconds); is its replay paused or its WAL receiver down?")
+            }
+        }
+    }
+
+    private func currentLSN(_ connection: PGConnection) async throws -> LSN {
+        try await connection.query("SELECT pg_current_wal_lsn()::text AS lsn", timeout: statementTimeout).singleRow().decode("lsn", as: LSN.self)
+    }
+
+    /// Waits until `standby` is in recovery and streams from `primary`, reconnecting while it
+    /// restarts (after a demote step).
+    func verifyStreaming(_ standby: InstanceKey, from primary: InstanceKey, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var last = "not tried"
+        while ContinuousClock.now < deadline {
+            do {
+                try await with(standby) { connection in
+                    guard try await standbyState(standby, on: connection).inRecovery else {
+                        throw RecoveryError("\(standby) is not in recovery")
+                    }
+                    try await waitStreaming(standby, from: primary, connection, timeout: deadline - ContinuousClock.now)
+                }
+                return
+            } catch {
+                last = "\(error)"
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw RecoveryError("\(standby) does not stream from \(primary) within \(timeout): \(last)")
+    }
+
+    /// Drops `slot` on `key` if no standby uses it (after a standby moved away from `key`).
+    /// Returns whether it was dropped.
+    func dropInactiveSlot(_ slot: String, on key: InstanceKey) async throws -> Bool {
+        try await with(key) { connection in
+            try await connection.query("""
+                SELECT count(pg_drop_replication_slot(slot_name)) AS dropped FROM pg_replication_slots
+                WHERE slot_name = $1 AND slot_type = 'physical' AND NOT active
+                """, [slot], timeout: statementTimeout).singleRow().decode("dropped", as: Int.self) > 0
+        }
+    }
+}
