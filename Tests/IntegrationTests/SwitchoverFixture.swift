@@ -1,0 +1,66 @@
+import Foundation
+import Host
+import PGTestKit
+import Testing
+
+/// What a switchover test needs: the default demote script wired to the topology's data
+/// directories, with credentials in a password file (never on a command line or in the
+/// environment).
+struct SwitchoverFixture {
+    let passfile: String
+    let dataDirs: String
+
+    init(_ topology: PGTopology) throws {
+        passfile = RecoveryFixture.scratchPath("pgpass")
+        dataDirs = RecoveryFixture.scratchPath("demote-data-dirs")
+        let lines = [
+            "*:*:*:\(TestCredentials.user):\(TestCredentials.password)",
+            "*:*:*:\(TestCredentials.replicationUser):\(TestCredentials.replicationPassword)",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: passfile, atomically: true, encoding: .utf8)
+        // libpq ignores a password file others can read; the servers' OS user reads it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600, .ownerAccountName: PGInstallation.osUser], ofItemAtPath: passfile)
+        let map = topology.servers.map { "\($0.host):\($0.port) \($0.dataDirectory) \($0.dataDirectory)/server.log" }
+        try ("# host:port data-directory log-file\n" + map.joined(separator: "\n") + "\n").write(toFile: dataDirs, atomically: true, encoding: .utf8)
+    }
+
+    func remove() {
+        unlink(passfile)
+        unlink(dataDirs)
+    }
+
+    /// The `DemoteProcesses` entry running plugins/demote/pg_ctl-demote.sh.
+    func demoteCommand(_ topology: PGTopology) -> String {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("plugins/demote/pg_ctl-demote.sh").path
+        return "\(script) --data-dirs \(dataDirs) --bin-dir \(topology.installation.binDirectory) --passfile \(passfile) "
+            + "--user \(TestCredentials.user) --replication-user \(TestCredentials.replicationUser) --sslmode disable"
+    }
+
+    /// The cluster `server` belongs to, as the daemon names it.
+    static func cluster(of server: PGServer, _ service: TopologyService) async throws -> String {
+        try #require(await service.state.snapshot().graph.nodes[server.key]?.clusterName)
+    }
+
+    /// Waits until the daemon's view has `standbys` replicating from `primary`.
+    static func waitUntilBelow(_ service: TopologyService, _ standbys: [PGServer], _ primary: PGServer) async throws {
+        try await DiscoveryFixture.waitUntil(service, "\(standbys) replicate from \(primary) in the daemon's view") { s in
+            standbys.allSatisfy { s.graph.nodes[$0.key]?.upstream == primary.key && s.records[$0.key]?.probe?.isReplicating == true }
+                && s.records[primary.key]?.probe?.isPrimary == true
+        }
+    }
+
+    /// The topology is as a healthy start left it: `primary` writable (not read-only, also in
+    /// a new session), each standby in recovery and streaming from its upstream.
+    static func expectUnchanged(_ primary: PGServer, _ standbys: [(PGServer, PGServer)]) async throws {
+        #expect(try await !RecoveryFixture.isInRecovery(primary))
+        let readOnly = try await primary.query("SELECT current_setting('default_transaction_read_only') AS v").singleRow().decode("v", as: String.self)
+        #expect(readOnly == "off")
+        try await primary.query("CREATE TABLE IF NOT EXISTS switchover_probe (id int)")
+        try await primary.query("INSERT INTO switchover_probe VALUES (1)")
+        for (standby, upstream) in standbys {
+            #expect(try await RecoveryFixture.isInRecovery(standby))
+            try await RecoveryFixture.waitUntilStreaming(standby, from: upstream)
+        }
+    }
+}
