@@ -3,38 +3,22 @@ import Host
 import PGTestKit
 import Testing
 
-/// What a switchover test needs: the default demote script wired to the topology's data
-/// directories, with credentials in a password file (never on a command line or in the
-/// environment).
+/// What a switchover test needs: the default demote script wired to the topology
+/// (`DemoteSetup`), and checks of the topology's state.
 struct SwitchoverFixture {
-    let passfile: String
-    let dataDirs: String
+    let setup: DemoteSetup
 
     init(_ topology: PGTopology) throws {
-        passfile = RecoveryFixture.scratchPath("pgpass")
-        dataDirs = RecoveryFixture.scratchPath("demote-data-dirs")
-        let lines = [
-            "*:*:*:\(TestCredentials.user):\(TestCredentials.password)",
-            "*:*:*:\(TestCredentials.replicationUser):\(TestCredentials.replicationPassword)",
-        ]
-        try (lines.joined(separator: "\n") + "\n").write(toFile: passfile, atomically: true, encoding: .utf8)
-        // libpq ignores a password file others can read; the servers' OS user reads it.
-        try FileManager.default.setAttributes([.posixPermissions: 0o600, .ownerAccountName: PGInstallation.osUser], ofItemAtPath: passfile)
-        let map = topology.servers.map { "\($0.host):\($0.port) \($0.dataDirectory) \($0.dataDirectory)/server.log" }
-        try ("# host:port data-directory log-file\n" + map.joined(separator: "\n") + "\n").write(toFile: dataDirs, atomically: true, encoding: .utf8)
+        setup = try DemoteSetup(topology)
     }
 
-    func remove() {
-        unlink(passfile)
-        unlink(dataDirs)
-    }
+    func remove() { setup.remove() }
 
-    /// The `DemoteProcesses` entry running plugins/demote/pg_ctl-demote.sh.
+    /// The `DemoteProcesses` entry running plugins/demote/pg_ctl-demote.sh of this checkout.
     func demoteCommand(_ topology: PGTopology) -> String {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("plugins/demote/pg_ctl-demote.sh").path
-        return "\(script) --data-dirs \(dataDirs) --bin-dir \(topology.installation.binDirectory) --passfile \(passfile) "
-            + "--user \(TestCredentials.user) --replication-user \(TestCredentials.replicationUser) --sslmode disable"
+        return setup.command(script: script, topology)
     }
 
     /// The cluster `server` belongs to, as the daemon names it.
