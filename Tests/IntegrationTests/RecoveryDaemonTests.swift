@@ -177,6 +177,8 @@ struct RecoveryDaemonTests {
             #expect(details["Command"] as? String == "graceful-master-takeover" && details["IsSuccessful"] as? Bool == true)
             let fenced = try #require(try await get("\(daemon.base)/downtimed") as? [[String: Any]])
             #expect(fenced.count == 1 && (fenced.first?["DowntimeReason"] as? String)?.contains("fenced") == true, "\(fenced)")
+            let oldPrimary = try #require(try await get("\(daemon.base)/instance/\(primary)") as? [String: Any])
+            #expect(oldPrimary["IsDowntimed"] as? Bool == true && (oldPrimary["DowntimeReason"] as? String)?.contains("fenced") == true)
             #expect(try await !RecoveryFixture.isInRecovery(standby))
         }
     }

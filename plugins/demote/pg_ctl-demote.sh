@@ -19,7 +19,7 @@
 #               PostgreSQL programs run as that user through runuser.
 # --no-slot     do not create a physical replication slot for it on the new primary.
 #
-# Steps: fast stop (if running) → pg_rewind from the new primary (a no-op when the histories
+# Steps: fast stop (if running) → CHECKPOINT on the new primary → pg_rewind from it (a no-op when the histories
 # did not diverge; the old primary's own *.conf files are kept, pg_rewind would copy the new
 # primary's) → standby.signal, primary_conninfo (host/port of the new primary) and
 # primary_slot_name in postgresql.auto.conf → slot on the new primary → start.
@@ -70,6 +70,13 @@ if as_owner "$BIN_DIR/pg_ctl" status -D "$DATA" >/dev/null 2>&1; then
     as_owner "$BIN_DIR/pg_ctl" stop -D "$DATA" -m fast -w -t "$TIMEOUT"
 fi
 
+source_sql() {
+    as_owner "$BIN_DIR/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$SOURCE user=$(cvalue "$DB_USER")" -c "$1"
+}
+# A just-promoted primary records its new timeline in pg_control only at its next checkpoint;
+# before that, pg_rewind (15 and older) sees one timeline and wrongly finds nothing to rewind.
+source_sql "CHECKPOINT"
+
 # pg_rewind copies the source's configuration files over ours: keep ours (and our log).
 SAVED="$(mktemp -d)"
 trap 'rm -rf "$SAVED"' EXIT
@@ -89,8 +96,7 @@ if [ "$SLOT" = 1 ]; then
     SLOT_NAME="$(as_owner "$BIN_DIR/postgres" -D "$DATA" -C cluster_name 2>/dev/null || true)"
     [ -n "$SLOT_NAME" ] || SLOT_NAME="${ORC_FAILED_HOST}_${ORC_FAILED_PORT}"
     SLOT_NAME="$(printf '%s' "$SLOT_NAME" | tr -c 'a-zA-Z0-9_' '_' | tr 'A-Z' 'a-z' | cut -c1-63)"
-    as_owner "$BIN_DIR/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$SOURCE user=$(cvalue "$DB_USER")" -c \
-        "SELECT pg_create_physical_replication_slot('$SLOT_NAME', true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '$SLOT_NAME')" >/dev/null
+    source_sql "SELECT pg_create_physical_replication_slot('$SLOT_NAME', true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '$SLOT_NAME')" >/dev/null
     echo "replication slot $SLOT_NAME present on $ORC_SUCCESSOR_HOST:$ORC_SUCCESSOR_PORT"
 fi
 

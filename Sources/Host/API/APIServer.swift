@@ -19,7 +19,7 @@ struct APIServer {
         let prefix = configuration.http.urlPrefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let api = router.group(RouterPath(prefix.isEmpty ? "api" : "\(prefix)/api"))
         HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token).register(on: api)
-        TopologyRoutes(topology: topology, configuration: configuration).register(on: api)
+        TopologyRoutes(topology: topology, backend: backend, configuration: configuration).register(on: api)
         RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration).register(on: api)
         SwitchoverRoutes(coordinator: coordinator, topology: topology, configuration: configuration).register(on: api)
         if let metrics, configuration.http.prometheusEnabled {

@@ -5,6 +5,7 @@ import Hummingbird
 /// raw JSON for reads, the `Code`/`Message`/`Details` envelope for actions and errors.
 struct TopologyRoutes: Sendable {
     let topology: TopologyService
+    let backend: Backend
     let configuration: Configuration
 
     func register(on api: RouterGroup<BasicRequestContext>) {
@@ -13,7 +14,7 @@ struct TopologyRoutes: Sendable {
             switch await topology.discover(key, as: .anything) {
             case .success(let record):
                 let snapshot = await topology.state.snapshot()
-                return Envelope(code: .ok, message: "Instance discovered: \(record.key)", details: view(record, snapshot))
+                return Envelope(code: .ok, message: "Instance discovered: \(record.key)", details: view(record, snapshot, await downtimes(snapshot)))
             case .failure(let error):
                 return Envelope<InstanceJSON>(code: .error, message: "Cannot discover \(key): \(error.message)")
             }
@@ -24,11 +25,12 @@ struct TopologyRoutes: Sendable {
             guard let record = snapshot.records[snapshot.canonical(key)] else {
                 return .error("Cannot read instance: \(key) is not known; discover it first")
             }
-            return .value(view(record, snapshot))
+            return .value(view(record, snapshot, await downtimes(snapshot)))
         }
         api.get("all-instances") { _, _ in
             let snapshot = await topology.state.snapshot()
-            return JSONBody(snapshot.records.keys.sorted().map { view(snapshot.records[$0]!, snapshot) })
+            let downtimes = await downtimes(snapshot)
+            return JSONBody(snapshot.records.keys.sorted().map { view(snapshot.records[$0]!, snapshot, downtimes) })
         }
         api.get("clusters") { _, _ in
             JSONBody(await topology.state.snapshot().graph.clusterNames)
@@ -39,7 +41,8 @@ struct TopologyRoutes: Sendable {
             guard let cluster = resolveCluster(hint, snapshot) else {
                 return .error("Unknown cluster: \(hint); give a cluster name, an alias or host:port of a member")
             }
-            return .value(snapshot.graph.members(of: cluster).map { view(snapshot.records[$0]!, snapshot) })
+            let downtimes = await downtimes(snapshot)
+            return .value(snapshot.graph.members(of: cluster).map { view(snapshot.records[$0]!, snapshot, downtimes) })
         }
         api.get("forget/:host/:port") { _, context in
             let key = try instanceKey(context)
@@ -70,10 +73,17 @@ struct TopologyRoutes: Sendable {
         return key
     }
 
-    func view(_ record: InstanceRecord, _ snapshot: TopologySnapshot) -> InstanceJSON {
+    func view(_ record: InstanceRecord, _ snapshot: TopologySnapshot, _ downtimes: [InstanceKey: Downtime]) -> InstanceJSON {
         InstanceJSON(record, in: snapshot, clusterAlias: ClusterAliases.alias(of: snapshot.graph.nodes[record.key]?.clusterName ?? "",
                                                                                in: snapshot, configuration: configuration),
-                     pollSeconds: configuration.discovery.instancePollSeconds)
+                     pollSeconds: configuration.discovery.instancePollSeconds, downtime: downtimes[record.key])
+    }
+
+    /// Active downtimes by canonical key; none when the backend cannot be read (the instance
+    /// data is still worth serving).
+    private func downtimes(_ snapshot: TopologySnapshot) async -> [InstanceKey: Downtime] {
+        let active = (try? await backend.activeDowntimes()) ?? []
+        return Dictionary(active.map { (snapshot.canonical($0.key), $0) }) { first, _ in first }
     }
 
     /// A cluster name, an alias, or `host:port` of any member (also under another spelling).

@@ -141,7 +141,7 @@ struct GracefulTakeover: Sendable {
         do {
             try await environment.operations.verifyStreaming(old, from: designated, timeout: Self.demoteVerifyTimeout)
         } catch {
-            await fence(old, reason: "the demote step ended but \(old) is not a standby of \(designated): \(error). Check its log, "
+            await fence(old, reason: "the demote step ended but \(old) is not a standby of \(designated): \(error). "
                 + "then end its downtime")
             return false
         }

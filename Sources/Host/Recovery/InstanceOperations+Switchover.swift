@@ -102,22 +102,32 @@ extension InstanceOperations {
         }
     }
 
+    /// The timeline a primary writes now (from its WAL file name: pg_control's is only
+    /// updated at the checkpoint after a promotion).
+    private func currentTimeline(_ connection: PGConnection) async throws -> Int {
+        let name = try await connection.query("SELECT pg_walfile_name(pg_current_wal_lsn()) AS f", timeout: statementTimeout)
+            .singleRow().decode("f", as: String.self)
+        guard let timeline = Int(name.prefix(8), radix: 16) else { throw RecoveryError("unexpected WAL file name \(name)") }
+        return timeline
+    }
+
     private func currentLSN(_ connection: PGConnection) async throws -> LSN {
         try await connection.query("SELECT pg_current_wal_lsn()::text AS lsn", timeout: statementTimeout).singleRow().decode("lsn", as: LSN.self)
     }
 
-    /// Waits until `standby` is in recovery and streams from `primary`, reconnecting while it
-    /// restarts (after a demote step).
+    /// Waits until `standby` is in recovery and streams `primary`'s current timeline from it,
+    /// reconnecting while it restarts (after a demote step).
     func verifyStreaming(_ standby: InstanceKey, from primary: InstanceKey, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = "not tried"
         while ContinuousClock.now < deadline {
             do {
+                let timeline = try await with(primary) { try await currentTimeline($0) }
                 try await with(standby) { connection in
                     guard try await standbyState(standby, on: connection).inRecovery else {
                         throw RecoveryError("\(standby) is not in recovery")
                     }
-                    try await waitStreaming(standby, from: primary, connection, timeout: deadline - ContinuousClock.now)
+                    try await waitStreaming(standby, from: primary, connection, timeout: deadline - ContinuousClock.now, timeline: timeline)
                 }
                 return
             } catch {
