@@ -47,4 +47,16 @@ struct SwitchoverFixture {
             try await RecoveryFixture.waitUntilStreaming(standby, from: upstream)
         }
     }
+
+    /// Waits until `standby` replayed all it received (after its replay was resumed).
+    static func waitUntilReplayed(_ standby: PGServer) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await !standby.query("SELECT pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() AS done").singleRow().decode("done", as: Bool.self) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("\(standby) did not replay what it received within 30 s")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
 }

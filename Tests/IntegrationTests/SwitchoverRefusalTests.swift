@@ -52,6 +52,7 @@ struct SwitchoverRefusalTests {
                 try await Task.sleep(for: .seconds(3))
                 try await refused(designated.key, "lags")
                 try await designated.query("SELECT pg_wal_replay_resume()")
+                try await SwitchoverFixture.waitUntilReplayed(designated)
                 #expect(try await backend.recoveries().isEmpty, "a refusal registers nothing")
 
                 // PreGracefulTakeoverProcesses exits 1: recorded as aborted, nothing changed.
@@ -74,6 +75,7 @@ struct SwitchoverRefusalTests {
                 let before = await load.acknowledged.count
                 try await load.waitForAcknowledged(before + 50)
                 try await designated.query("SELECT pg_wal_replay_resume()")
+                try await SwitchoverFixture.waitUntilReplayed(designated)
                 try await unchanged()
                 let acks = await load.stop()
                 #expect(try await WriteLoad.missing(acks, on: primary).isEmpty)
@@ -85,6 +87,7 @@ struct SwitchoverRefusalTests {
                 let doneSteps = try await backend.recoverySteps(done.uid).map(\.message)
                 #expect(done.status == .successful && done.successor == designated.key, "\(doneSteps)")
                 #expect(done.errors.contains { $0.contains("no demote step is configured") }, "\(done.errors)")
+                #expect(done.lostReplicas.isEmpty, "\(doneSteps)")
                 #expect(!done.acknowledged)
                 #expect(try await !RecoveryFixture.isInRecovery(designated))
                 #expect(try await !RecoveryFixture.isInRecovery(primary))

@@ -42,6 +42,9 @@ struct SwitchoverTests {
                 #expect(try await RecoveryFixture.isInRecovery(old))
                 try await RecoveryFixture.waitUntilStreaming(old, from: new)
                 try await RecoveryFixture.waitUntilStreaming(third, from: new)
+                #expect(try await MaintenanceTests.slots(third.name, on: old) == 0, "the slot the third standby left is dropped")
+                #expect(try await MaintenanceTests.slots(new.name, on: old) == 0)
+                #expect(try await MaintenanceTests.slots(old.name, on: new) == 1, "the demote script made the old primary a slot")
                 var count = await load.acknowledged.count
                 try await load.waitForAcknowledged(count + 100)
                 print("switchover \(old) → \(new): longest gap between acknowledged writes \(WriteLoad.longestGap(await load.acknowledged))")

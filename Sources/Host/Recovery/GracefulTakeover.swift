@@ -52,19 +52,14 @@ struct GracefulTakeover: Sendable {
             }
             return await undoFence(old, because: "promotion of \(designated) failed: \(error)")
         }
-        await journal.update {
-            $0.successor = designated
-            $0.successorLSN = forkPoint
-            $0.participating.append(designated)
-        }
-        await journal.step("\(designated) promoted and writable")
-        environment.topology.reprobe(designated)
+        await environment.recordPromotion(of: designated, at: forkPoint, journal: journal)
 
         let lost = await Repointer(environment: environment, journal: journal).repoint(others, to: designated, forkPoint: forkPoint)
         await journal.update {
             $0.lostReplicas = lost
             $0.participating += others
         }
+        await dropSlots(of: [designated] + others.filter { !lost.contains($0) }, on: old)
         event = await currentEvent()
         let demoted = await demote(old, event)
         await journal.finish(.successful)
@@ -148,6 +143,23 @@ struct GracefulTakeover: Sendable {
         await journal.update { $0.participating.append(old) }
         await journal.step("\(old) demoted: in recovery, streaming from \(designated)")
         return true
+    }
+
+    /// The slots the moved standbys used on the old primary would pin WAL there for good
+    /// (also once it is a standby): each is dropped if nothing uses it. Other slots (a backup
+    /// tool's) are the operator's.
+    private func dropSlots(of moved: [InstanceKey], on old: InstanceKey) async {
+        let snapshot = await environment.topology.state.snapshot()
+        for key in moved {
+            guard let slot = snapshot.records[key]?.probe?.settings.primarySlotName, !slot.isEmpty else { continue }
+            do {
+                if try await environment.operations.dropInactiveSlot(slot, on: old) {
+                    await journal.step("replication slot \(slot) of \(key) dropped on \(old)")
+                }
+            } catch {
+                await journal.step("could not drop replication slot \(slot) on \(old): \(error); drop it there, it holds WAL back")
+            }
+        }
     }
 
     private func fence(_ old: InstanceKey, reason: String) async {

@@ -43,16 +43,23 @@ extension InstanceOperations {
             _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
             try await waitForSetting(primary, connection, readOnly: true)
             await step("\(primary): default_transaction_read_only on (ALTER SYSTEM, reloaded)")
-            let ended = try await connection.query("""
-                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS ended, count(*) AS sessions
-                FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            // pg_terminate_backend is false for a session that ended by itself meanwhile:
+            // what counts is that none of them is still there afterwards.
+            let sweep = try await connection.query("""
+                WITH targets AS (SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())
+                SELECT count(*) AS sessions, coalesce(array_agg(pid) FILTER (WHERE NOT pg_terminate_backend(pid, 5000)), '{}')::text AS unconfirmed
+                FROM targets
                 """, timeout: .seconds(30)).singleRow()
-            let count = try ended.decode("ended", as: Int.self), sessions = try ended.decode("sessions", as: Int.self)
-            guard count == sessions else {
-                throw RecoveryError("\(primary): \(sessions - count) of \(sessions) client sessions did not end within 5 s of pg_terminate_backend")
+            let sessions = try sweep.decode("sessions", as: Int.self)
+            let unconfirmed = try sweep.decode("unconfirmed", as: String.self)
+            let remaining = try await connection.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1::int[]) AND backend_type = 'client backend'",
+                [unconfirmed], timeout: statementTimeout).singleRow().decode("n", as: Int.self)
+            guard remaining == 0 else {
+                throw RecoveryError("\(primary): \(remaining) of \(sessions) client sessions did not end within 5 s of pg_terminate_backend")
             }
-            await step("\(primary): \(count) client sessions ended")
-            return count
+            await step("\(primary): \(sessions) client sessions ended")
+            return sessions
         }
     }
 
@@ -138,14 +145,24 @@ extension InstanceOperations {
         throw RecoveryError("\(standby) does not stream from \(primary) within \(timeout): \(last)")
     }
 
-    /// Drops `slot` on `key` if no standby uses it (after a standby moved away from `key`).
-    /// Returns whether it was dropped.
-    func dropInactiveSlot(_ slot: String, on key: InstanceKey) async throws -> Bool {
+    /// Drops `slot` on `key` once no standby uses it (after a standby moved away from `key`,
+    /// whose WAL sender for it may take a moment to exit). Returns whether it was dropped;
+    /// a slot still in use after `wait` is left alone.
+    func dropInactiveSlot(_ slot: String, on key: InstanceKey, wait: Duration = .seconds(5)) async throws -> Bool {
         try await with(key) { connection in
-            try await connection.query("""
-                SELECT count(pg_drop_replication_slot(slot_name)) AS dropped FROM pg_replication_slots
-                WHERE slot_name = $1 AND slot_type = 'physical' AND NOT active
-                """, [slot], timeout: statementTimeout).singleRow().decode("dropped", as: Int.self) > 0
+            let deadline = ContinuousClock.now + wait
+            while true {
+                let rows = try await connection.query(
+                    "SELECT active FROM pg_replication_slots WHERE slot_name = $1 AND slot_type = 'physical'", [slot],
+                    timeout: statementTimeout).rows
+                guard let row = rows.first else { return false }
+                if !(try row.decode("active", as: Bool.self)) {
+                    _ = try await connection.query("SELECT pg_drop_replication_slot($1)", [slot], timeout: statementTimeout)
+                    return true
+                }
+                guard ContinuousClock.now < deadline else { return false }
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
     }
 }

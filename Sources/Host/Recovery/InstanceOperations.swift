@@ -77,7 +77,15 @@ struct InstanceOperations: Sendable {
                 throw RecoveryError("pg_promote on \(key) did not finish within \(seconds) s; check its log")
             }
             try await makeWritable(key, connection, step: step)
-            return forkPoint
+            // It kept receiving until pg_promote stopped its WAL receiver, and replayed all of
+            // it into the old timeline: the new one forks at the end of that, which these
+            // (frozen since the promotion) report.
+            let after = try await connection.query(
+                "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed",
+                timeout: statementTimeout).singleRow()
+            let received = try after.decodeIfPresent("received", as: LSN.self) ?? forkPoint
+            let replayed = try after.decodeIfPresent("replayed", as: LSN.self) ?? forkPoint
+            return max(forkPoint, received, replayed)
         }
     }
 
