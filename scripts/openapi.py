@@ -15,6 +15,10 @@ P_COMMENT={"name":"comment","in":"query","schema":{"type":"string"}}
 P_OWNER={"name":"owner","in":"path","required":True,"schema":{"type":"string"}}
 P_REASON={"name":"reason","in":"path","required":True,"schema":{"type":"string"}}
 P_DURATION={"name":"duration","in":"path","required":True,"schema":{"type":"string","example":"15m"}}
+P_A={"name":"a","in":"path","required":True,"schema":{"type":"string","maxLength":255},"description":"a cluster hint (name, alias, host:port), or the host of a member when b is its port"}
+P_B={"name":"b","in":"path","required":True,"schema":{"type":"string"},"description":"the port of a's member, or the designated standby's host"}
+P_C={"name":"c","in":"path","required":True,"schema":{"type":"string"},"description":"the designated standby's port, or its host"}
+P_D={"name":"d","in":"path","required":True,"schema":{"type":"integer","minimum":1,"maximum":65535},"description":"the designated standby's port"}
 def jresp(desc, schema): return {"description":desc,"content":{"application/json":{"schema":schema}}}
 V1ERR={"400":jresp("Malformed host, port or parameter", ref("ErrorEnvelope")),
        "401":jresp("Authentication required (AuthenticationMethod basic or multi)", ref("ErrorEnvelope")),
@@ -85,6 +89,12 @@ paths={
  "/api/v2/recoveries/active": op("Recoveries running now","v2",[],v2ok(arr(ref("TopologyRecovery"))),V2ERR,opid="v2ActiveRecoveries"),
  "/api/plugins": op("Loaded plugins in dispatch order, with each one's last result","plugins",[],jresp("Plugin status",{"type":"object"}),V1ERR,opid="plugins"),
  "/api/reload-configuration": op("Re-read the plugin settings, Lua scripts and hook directories (as SIGHUP)","plugins",[],jresp("Reloaded",ref("Envelope")),V1WRITE,opid="reloadConfiguration"),
+ **{f"/api/{name}/{{a}}": op(f"Graceful switchover of cluster a ({'the best standby' if auto else 'its single standby'})","switchover",[P_A],jresp("Details: the TopologyRecovery",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("TopologyRecovery")}}]}),V1WRITE,opid=f"{op_id}") for name, auto, op_id in [("graceful-master-takeover", False, "gracefulMasterTakeover"), ("graceful-master-takeover-auto", True, "gracefulMasterTakeoverAuto")]},
+ **{f"/api/{name}/{{a}}/{{b}}": op("Graceful switchover of the cluster of instance a:b","switchover",[P_A,P_B],jresp("Details: the TopologyRecovery",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("TopologyRecovery")}}]}),V1WRITE,opid=f"{op_id}Instance") for name, op_id in [("graceful-master-takeover", "gracefulMasterTakeover"), ("graceful-master-takeover-auto", "gracefulMasterTakeoverAuto")]},
+ **{f"/api/{name}/{{a}}/{{b}}/{{c}}": op("Graceful switchover of cluster a to the designated standby b:c","switchover",[P_A,P_B,P_C],jresp("Details: the TopologyRecovery",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("TopologyRecovery")}}]}),V1WRITE,opid=f"{op_id}Designated") for name, op_id in [("graceful-master-takeover", "gracefulMasterTakeover"), ("graceful-master-takeover-auto", "gracefulMasterTakeoverAuto")]},
+ **{f"/api/{name}/{{a}}/{{b}}/{{c}}/{{d}}": op("Graceful switchover of the cluster of instance a:b to the designated standby c:d","switchover",[P_A,P_B,P_C,P_D],jresp("Details: the TopologyRecovery",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("TopologyRecovery")}}]}),V1WRITE,opid=f"{op_id}InstanceDesignated") for name, op_id in [("graceful-master-takeover", "gracefulMasterTakeover"), ("graceful-master-takeover-auto", "gracefulMasterTakeoverAuto")]},
+ "/api/relocate/{host}/{port}/{belowHost}/{belowPort}": op("Re-point a standby below another instance of its cluster (refuses loops)","switchover",[P_HOST,P_PORT,{**P_HOST,"name":"belowHost"},{**P_PORT,"name":"belowPort"}],jresp("Relocated; Details the standby",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("InstanceKey")}}]}),V1WRITE,opid="relocate"),
+ "/api/move-below/{host}/{port}/{siblingHost}/{siblingPort}": op("Re-point a standby below a sibling (as relocate)","switchover",[P_HOST,P_PORT,{**P_HOST,"name":"siblingHost"},{**P_PORT,"name":"siblingPort"}],jresp("Moved; Details the standby",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("InstanceKey")}}]}),V1WRITE,opid="moveBelow"),
  "/metrics": op("Prometheus metrics (PrometheusEnabled)","health",[],{"description":"Prometheus text format","content":{"text/plain":{"schema":{"type":"string"}}}},{"401":jresp("Authentication required",ref("ErrorEnvelope"))},opid="metrics"),
 }
 S=lambda t,**k: {"type":t,**k}

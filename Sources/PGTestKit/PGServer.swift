@@ -52,12 +52,22 @@ public final class PGServer: Sendable, CustomStringConvertible {
         try await connect().query(sql, parameters, timeout: timeout)
     }
 
+    /// Where the server's Unix socket lives: beside the data directory, not in it, because
+    /// pg_rewind (a demote step) copies every file of its source's data directory and fails
+    /// on a socket.
+    public var socketDirectory: String { dataDirectory + ".sock" }
+
     /// Writes `instance.conf` (port, addresses, name), which `postgresql.conf` includes.
     func writeInstanceSettings(extra: [String: String]) throws {
+        try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        if geteuid() == 0 {
+            try FileManager.default.setAttributes([.ownerAccountName: PGInstallation.osUser], ofItemAtPath: socketDirectory)
+        }
         var lines = [
             "port = \(port)",
             "listen_addresses = '\(host)'",
-            "unix_socket_directories = '\(dataDirectory)'",
+            "unix_socket_directories = '\(socketDirectory)'",
             "cluster_name = '\(name)'",
         ]
         lines += extra.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }
@@ -154,6 +164,15 @@ public final class PGServer: Sendable, CustomStringConvertible {
     public func restart() async throws {
         await stop()
         try await start()
+    }
+
+    /// Takes over a postmaster someone else started in this data directory (a demote script
+    /// restarted the server), so `stop()` signals the running one.
+    public func adoptRunningPostmaster() throws {
+        let running = try readPostmasterPID()
+        guard ServerProcesses.isAlive(running) else { throw HarnessError("\(name): postmaster \(running) is not running") }
+        ServerProcesses.track(dataDirectory)
+        pid.withLock { $0 = running }
     }
 
     private func readPostmasterPID() throws -> Int32 {

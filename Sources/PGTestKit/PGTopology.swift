@@ -112,7 +112,10 @@ public final class PGTopology: Sendable {
             for server in servers { group.addTask { await server.stop(immediately: immediately) } }
         }
         if ProcessInfo.processInfo.environment["PGHA_KEEP_DATA"] == nil {
-            for server in servers { try? FileManager.default.removeItem(atPath: server.dataDirectory) }
+            for server in servers {
+                try? FileManager.default.removeItem(atPath: server.dataDirectory)
+                try? FileManager.default.removeItem(atPath: server.socketDirectory)
+            }
         }
         // After the servers: the kernel frees a namespace only once no process is left in it.
         await NetworkLab.shared.release(servers.compactMap(\.network))

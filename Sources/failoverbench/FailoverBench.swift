@@ -7,7 +7,8 @@ import PGTestKit
 /// `orchestrator` daemon watching them, a client trying to commit on every standby every
 /// 2 ms; then the primary's postmaster is SIGKILLed (or its host cut off). Measures, per run:
 /// detection (fault → recovery registered), promotion (fault → candidate writable) and the
-/// failover window (fault → first commit acknowledged by the new primary).
+/// failover window (fault → first commit acknowledged by the new primary). With
+/// `--fault switchover`, a planned switchover instead (see `SwitchoverRun`).
 @main
 struct FailoverBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "failoverbench")
@@ -15,9 +16,10 @@ struct FailoverBench: AsyncParsableCommand {
     enum Fault: String, ExpressibleByArgument {
         case kill
         case cut
+        case switchover
     }
 
-    @Option(help: "kill: SIGKILL of the primary's postmaster; cut: the primary's host loses its network.")
+    @Option(help: "kill: SIGKILL of the primary's postmaster; cut: the primary's host loses its network; switchover: graceful-master-takeover under a write load.")
     var fault: Fault = .kill
 
     @Option(help: "Runs.")
@@ -29,7 +31,14 @@ struct FailoverBench: AsyncParsableCommand {
     @Option(help: "The orchestrator binary.")
     var orchestrator: String
 
+    @Option(help: "The demote script the switchover runs as DemoteProcesses.")
+    var demoteScript = "plugins/demote/pg_ctl-demote.sh"
+
     mutating func run() async throws {
+        if fault == .switchover {
+            let script = URL(fileURLWithPath: demoteScript).standardizedFileURL.path
+            return try await SwitchoverRun(orchestrator: orchestrator, demoteScript: script).measure(runs: runs)
+        }
         print("run,detection_s,promotion_s,window_s,successor")
         var windows: [Double] = [], detections: [Double] = [], promotions: [Double] = []
         for index in 1...runs {
@@ -88,6 +97,7 @@ struct FailoverBench: AsyncParsableCommand {
             switch fault {
             case .kill: await topology.primary.killPostmaster()
             case .cut: try await topology.primary.cutOff()
+            case .switchover: throw ValidationError("the switchover is measured by SwitchoverRun")
             }
             // When the daemon first reported the primary unreachable (either code): how the
             // detection splits between losing it ourselves and the standbys losing it.

@@ -186,6 +186,27 @@ struct RecoveryDaemonTests {
             let recover = try #require(try await get("\(daemon.base)/recover/\(topology.primary.host)/\(topology.primary.port)") as? [String: Any])
             #expect(recover["Code"] as? String == "ERROR", "a healthy primary is not recovered")
             #expect((try await get("\(daemon.base)/ack-all-recoveries?comment=none") as? [String: Any])?["Details"] as? Int == 0)
+
+            // Switchover and relocation routes: refusals in the envelope, then a switchover to
+            // the only standby, which without a demote step leaves the old primary fenced.
+            let primary = "\(topology.primary.host)/\(topology.primary.port)"
+            let unknown = try #require(try await get("\(daemon.base)/graceful-master-takeover/no-such-cluster") as? [String: Any])
+            #expect(unknown["Code"] as? String == "ERROR" && (unknown["Message"] as? String)?.contains("Unknown cluster") == true)
+            let notStandby = try #require(try await get("\(daemon.base)/graceful-master-takeover/\(primary)/\(primary)") as? [String: Any])
+            #expect(notStandby["Code"] as? String == "ERROR" && (notStandby["Message"] as? String)?.contains("not a direct standby") == true)
+            let itself = try #require(try await get("\(daemon.base)/relocate/\(path)/\(path)") as? [String: Any])
+            #expect(itself["Code"] as? String == "ERROR" && (itself["Message"] as? String)?.contains("itself") == true)
+            let takeover = try #require(try await get("\(daemon.base)/graceful-master-takeover-auto/\(topology.primary.host):\(topology.primary.port)") as? [String: Any])
+            #expect(takeover["Code"] as? String == "OK", "\(takeover)")
+            #expect((takeover["Message"] as? String)?.contains("no demote step") == true)
+            let details = try #require(takeover["Details"] as? [String: Any])
+            #expect((details["SuccessorKey"] as? [String: Any])?["Port"] as? Int == standby.port)
+            #expect(details["Command"] as? String == "graceful-master-takeover" && details["IsSuccessful"] as? Bool == true)
+            let fenced = try #require(try await get("\(daemon.base)/downtimed") as? [[String: Any]])
+            #expect(fenced.count == 1 && (fenced.first?["DowntimeReason"] as? String)?.contains("fenced") == true, "\(fenced)")
+            let oldPrimary = try #require(try await get("\(daemon.base)/instance/\(primary)") as? [String: Any])
+            #expect(oldPrimary["IsDowntimed"] as? Bool == true && (oldPrimary["DowntimeReason"] as? String)?.contains("fenced") == true)
+            #expect(try await !RecoveryFixture.isInRecovery(standby))
         }
     }
 }

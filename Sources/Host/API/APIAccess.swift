@@ -34,7 +34,7 @@ enum APIAccess: Sendable, Equatable {
         "register-candidate": .write, "ack-recovery": .write, "ack-all-recoveries": .write,
         "disable-global-recoveries": .write, "enable-global-recoveries": .write,
         "begin-downtime": .write, "end-downtime": .write, "begin-maintenance": .write, "end-maintenance": .write,
-        "plugins": .read, "reload-configuration": .write,
+        "plugins": .read, "reload-configuration": .write, "relocate": .write, "move-below": .write,
     ]
 
     /// The action of a request path relative to the API root (`discover/db1/5432` →

@@ -36,6 +36,7 @@ struct APIServer {
             V2Routes(topology: topology, configuration: configuration, health: health),
             OpenAPIDocument.Routes(),
             RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration),
+            SwitchoverRoutes(coordinator: coordinator, topology: topology, configuration: configuration),
         ] + (plugins.map { [PluginRoutes(plugins: $0)] } ?? [])
     }
 

@@ -34,9 +34,12 @@ struct InstanceJSON: Encodable, Sendable {
     let clusterAlias: String
     let syncState: String?
     let status: InstanceStatus
+    /// Its active downtime (`IsDowntimed`, ...): also how a switchover's fenced old primary shows.
+    let downtime: Downtime?
 
-    init(_ record: InstanceRecord, in snapshot: TopologySnapshot, clusterAlias: String, pollSeconds: Int) {
+    init(_ record: InstanceRecord, in snapshot: TopologySnapshot, clusterAlias: String, pollSeconds: Int, downtime: Downtime? = nil) {
         self.record = record
+        self.downtime = downtime
         self.node = snapshot.graph.nodes[record.key]
         self.clusterAlias = clusterAlias
         self.status = InstanceStatus(record, pollSeconds: pollSeconds)
@@ -111,10 +114,10 @@ struct InstanceJSON: Encodable, Sendable {
         try c.encode(false, forKey: .IsCandidate)
         try c.encode(record.annotation?.promotionRule?.rawValue ?? "neutral", forKey: .PromotionRule)
         try c.encode(record.annotation?.tags ?? [:], forKey: .Tags)
-        try c.encode(false, forKey: .IsDowntimed)
-        try c.encode("", forKey: .DowntimeReason)
-        try c.encode("", forKey: .DowntimeOwner)
-        try c.encode("", forKey: .DowntimeEndTimestamp)
+        try c.encode(downtime != nil, forKey: .IsDowntimed)
+        try c.encode(downtime?.reason ?? "", forKey: .DowntimeReason)
+        try c.encode(downtime?.owner ?? "", forKey: .DowntimeOwner)
+        try c.encode(downtime.map { Self.timestamp($0.endsAt) } ?? "", forKey: .DowntimeEndTimestamp)
         try c.encode("", forKey: .GTIDMode)
         try c.encode("postgresql", forKey: .ProviderType)
 

@@ -4840,6 +4840,1028 @@ extension OpenAPIDocument {
         }
       }
     },
+    "/api/graceful-master-takeover/{a}": {
+      "get": {
+        "summary": "Graceful switchover of cluster a (its single standby)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeover",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover-auto/{a}": {
+      "get": {
+        "summary": "Graceful switchover of cluster a (the best standby)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAuto",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover/{a}/{b}": {
+      "get": {
+        "summary": "Graceful switchover of the cluster of instance a:b",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverInstance",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover-auto/{a}/{b}": {
+      "get": {
+        "summary": "Graceful switchover of the cluster of instance a:b",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoInstance",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover/{a}/{b}/{c}": {
+      "get": {
+        "summary": "Graceful switchover of cluster a to the designated standby b:c",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverDesignated",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover-auto/{a}/{b}/{c}": {
+      "get": {
+        "summary": "Graceful switchover of cluster a to the designated standby b:c",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoDesignated",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover/{a}/{b}/{c}/{d}": {
+      "get": {
+        "summary": "Graceful switchover of the cluster of instance a:b to the designated standby c:d",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverInstanceDesignated",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          },
+          {
+            "name": "d",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "description": "the designated standby's port"
+          }
+        ]
+      }
+    },
+    "/api/graceful-master-takeover-auto/{a}/{b}/{c}/{d}": {
+      "get": {
+        "summary": "Graceful switchover of the cluster of instance a:b to the designated standby c:d",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoInstanceDesignated",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          },
+          {
+            "name": "d",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "description": "the designated standby's port"
+          }
+        ]
+      }
+    },
+    "/api/relocate/{host}/{port}/{belowHost}/{belowPort}": {
+      "get": {
+        "summary": "Re-point a standby below another instance of its cluster (refuses loops)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "relocate",
+        "responses": {
+          "200": {
+            "description": "Relocated; Details the standby",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "belowHost",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "belowPort",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      }
+    },
+    "/api/move-below/{host}/{port}/{siblingHost}/{siblingPort}": {
+      "get": {
+        "summary": "Re-point a standby below a sibling (as relocate)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "moveBelow",
+        "responses": {
+          "200": {
+            "description": "Moved; Details the standby",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "siblingHost",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "siblingPort",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      }
+    },
     "/metrics": {
       "get": {
         "summary": "Prometheus metrics (PrometheusEnabled)",

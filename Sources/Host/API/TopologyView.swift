@@ -4,6 +4,8 @@
 struct TopologyView: Sendable {
     let snapshot: TopologySnapshot
     let configuration: Configuration
+    /// Active downtimes by canonical key (`IsDowntimed` and friends on each instance).
+    var downtimes: [InstanceKey: Downtime] = [:]
 
     func record(_ key: InstanceKey) -> InstanceRecord? { snapshot.records[snapshot.canonical(key)] }
 
@@ -17,7 +19,7 @@ struct TopologyView: Sendable {
 
     func instance(_ record: InstanceRecord) -> InstanceJSON {
         InstanceJSON(record, in: snapshot, clusterAlias: alias(of: snapshot.graph.nodes[record.key]?.clusterName ?? ""),
-                     pollSeconds: configuration.discovery.instancePollSeconds)
+                     pollSeconds: configuration.discovery.instancePollSeconds, downtime: downtimes[record.key])
     }
 
     func instances(_ keys: [InstanceKey]) -> [InstanceJSON] {
@@ -91,6 +93,9 @@ protocol TopologyReading {
 extension TopologyReading {
     /// The topology as it is now.
     func view() async -> TopologyView {
-        TopologyView(snapshot: await topology.state.snapshot(), configuration: configuration)
+        let snapshot = await topology.state.snapshot()
+        let downtimes = await topology.activeDowntimes()
+        return TopologyView(snapshot: snapshot, configuration: configuration,
+                            downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0) }) { first, _ in first })
     }
 }

@@ -224,6 +224,11 @@ enum ConfigKeys {
         hookList("PostFailoverProcesses", \.hooks.postFailover, "Run once after any successful recovery."),
         hookList("PostUnsuccessfulFailoverProcesses", \.hooks.postUnsuccessfulFailover,
                  "Run when a recovery was attempted and failed (not when a pre-failover hook vetoed it)."),
+        hookList("DemoteProcesses", \.hooks.demote,
+                 "Run during a graceful switchover after the promotion and re-pointing, to turn the old primary into a "
+                    + "standby of the new one (`ORC_FAILED_*` = old primary, `ORC_SUCCESSOR_*` = new primary); exit 0 = "
+                    + "demoted, which the daemon then verifies. Empty (and no `demote` plugin): the old primary is left "
+                    + "read-only and downtimed. See docs/switchover.md and plugins/demote/pg_ctl-demote.sh."),
         hookList("PostGracefulTakeoverProcesses", \.hooks.postGracefulTakeover,
                  "Run at the end of a graceful switchover."),
     ]

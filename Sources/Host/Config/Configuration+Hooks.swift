@@ -23,6 +23,9 @@ extension Configuration {
         public var postUnsuccessfulFailover: [String] = []
         /// `PostGracefulTakeoverProcesses`.
         public var postGracefulTakeover: [String] = []
+        /// `DemoteProcesses`: turn the old primary of a switchover into a standby of the new
+        /// one (host access: stop, pg_rewind, standby.signal, start). Exit 0 = demoted.
+        public var demote: [String] = []
 
         public init() {}
     }

@@ -77,7 +77,15 @@ struct InstanceOperations: Sendable {
                 throw RecoveryError("pg_promote on \(key) did not finish within \(seconds) s; check its log")
             }
             try await makeWritable(key, connection, step: step)
-            return forkPoint
+            // It kept receiving until pg_promote stopped its WAL receiver, and replayed all of
+            // it into the old timeline: the new one forks at the end of that, which these
+            // (frozen since the promotion) report.
+            let after = try await connection.query(
+                "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed",
+                timeout: statementTimeout).singleRow()
+            let received = try after.decodeIfPresent("received", as: LSN.self) ?? forkPoint
+            let replayed = try after.decodeIfPresent("replayed", as: LSN.self) ?? forkPoint
+            return max(forkPoint, received, replayed)
         }
     }
 
@@ -141,21 +149,27 @@ struct InstanceOperations: Sendable {
         }
     }
 
-    private func waitStreaming(_ standby: InstanceKey, from primary: InstanceKey, _ connection: PGConnection, timeout: Duration) async throws {
+    /// Waits until `standby`'s WAL receiver streams from `primary`, and with `timeline` given,
+    /// receives that timeline (a node that cannot follow the new timeline keeps reconnecting
+    /// and streaming the old one, reporting `streaming` between attempts).
+    func waitStreaming(_ standby: InstanceKey, from primary: InstanceKey, _ connection: PGConnection, timeout: Duration,
+                       timeline: Int? = nil) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = "no WAL receiver"
         while ContinuousClock.now < deadline {
             let rows = try await connection.query(
-                "SELECT status, sender_host, sender_port FROM pg_stat_wal_receiver", timeout: statementTimeout).rows
+                "SELECT status, sender_host, sender_port, received_tli FROM pg_stat_wal_receiver", timeout: statementTimeout).rows
             if let row = rows.first {
                 let status = try row.decodeIfPresent("status", as: String.self) ?? ""
                 let host = try row.decodeIfPresent("sender_host", as: String.self)
                 let port = try row.decodeIfPresent("sender_port", as: Int.self)
-                last = "WAL receiver \(status) from \(host ?? "?"):\(port.map(String.init) ?? "?")"
-                if status == "streaming", let host, let port, InstanceKey(host: host, port: port) == primary { return }
+                let received = try row.decodeIfPresent("received_tli", as: Int.self)
+                last = "WAL receiver \(status) from \(host ?? "?"):\(port.map(String.init) ?? "?") on timeline \(received.map(String.init) ?? "?")"
+                if status == "streaming", let host, let port, InstanceKey(host: host, port: port) == primary,
+                   timeline == nil || received == timeline { return }
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw RecoveryError("\(standby) is not streaming from \(primary) \(timeout) after the change (\(last)); check its log")
+        throw RecoveryError("\(standby) is not streaming from \(primary)\(timeline.map { " on timeline \($0)" } ?? "") \(timeout) after the change (\(last)); check its log")
     }
 }

@@ -45,13 +45,7 @@ struct PrimaryFailover: Sendable {
         } catch {
             return await environment.fail("promotion of \(candidate) failed: \(error)", event, journal: journal)
         }
-        await journal.update {
-            $0.successor = candidate
-            $0.successorLSN = forkPoint
-            $0.participating.append(candidate)
-        }
-        await journal.step("\(candidate) promoted and writable")
-        environment.topology.reprobe(candidate)
+        await environment.recordPromotion(of: candidate, at: forkPoint, journal: journal)
 
         let others = standbys.map(\.key).filter { $0 != candidate }
         let lost = await Repointer(environment: environment, journal: journal)

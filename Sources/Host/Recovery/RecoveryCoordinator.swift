@@ -6,17 +6,18 @@ public import ServiceLifecycle
 /// a second), re-probes a cluster at once while its primary's fate is open, and runs the
 /// recoveries the gates allow, at most one per cluster.
 public actor RecoveryCoordinator: Service {
-    private let environment: RecoveryEnvironment
+    let environment: RecoveryEnvironment
     private var latest: [AnalysisEntry] = []
     private var blocked: [InstanceKey: BlockedRecovery] = [:]
     private var review = AnalysisReview()
-    /// Clusters (by system identifier, else name) with a recovery running in this process.
-    private var inFlight: Set<String> = []
+    /// Clusters (by system identifier, else name) with a recovery (or a switchover or a
+    /// relocation) running in this process.
+    var inFlight: Set<String> = []
     private var lastEmergentProbe: [InstanceKey: ContinuousClock.Instant] = [:]
     private var emergentPassScheduled = false
     private var passRunning = false
     private var passRequested = false
-    private let processToken: String
+    let processToken: String
 
     /// While a primary's fate is open, its cluster is re-probed this often.
     static let emergentProbeInterval: Duration = .milliseconds(50)
@@ -205,40 +206,19 @@ public actor RecoveryCoordinator: Service {
         case .proceed:
             break
         }
-        guard inFlight.insert(identity).inserted else { return .failure(RecoveryError("a recovery of this cluster is in progress")) }
         let record = RecoveryRecord(
             uid: UUID().uuidString.lowercased(), analysis: entry, clusterAlias: facts.clusterAlias,
             command: manual == nil ? "" : "recover", startedAt: Date(),
             processingNodeHostname: environment.hostname, processingNodeToken: processToken)
-        await environment.topology.persist()
         let registered: RecoveryRecord
-        do {
-            guard let saved = try await environment.backend.registerRecovery(record) else {
-                inFlight.remove(identity)
-                return .failure(RecoveryError("a recovery of this cluster is in progress"))
-            }
-            registered = saved
-        } catch {
-            // Acting without a durable record could repeat it after a restart: do not act.
-            inFlight.remove(identity)
-            if !Task.isCancelled { environment.logger.error("not recovering \(entry.instance): \(error)") }
-            return .failure(RecoveryError("cannot register the recovery in the backend: \(error)"))
+        switch await register(record, identity: identity) {
+        case .success(let saved): registered = saved
+        case .failure(let error): return .failure(error)
         }
         blocked[entry.instance] = nil
-        let running = launch(RecoveryJournal(registered, backend: environment.backend, logger: environment.logger),
-                             entry: entry, manual: manual, identity: identity)
-        // An automated recovery runs on its own; analysis of other clusters goes on meanwhile.
-        guard manual != nil else { return .success(registered) }
-        return .success(await running.value)
-    }
-
-    /// Runs the recovery to its end in its own task (also if the HTTP request that asked for
-    /// it goes away), then frees the cluster and re-probes everything it touched.
-    private func launch(_ journal: RecoveryJournal, entry: AnalysisEntry, manual: InstanceKey??, identity: String) -> Task<RecoveryRecord, Never> {
         let environment = self.environment
-        return Task.detached {
-            let started = ContinuousClock.now
-            await journal.step("registered by \(environment.hostname)\(manual == nil ? " (automated)" : " (manual recover)")")
+        let label = manual == nil ? "automated" : "manual recover"
+        let running = launch(registered, identity: identity, label: label) { journal in
             switch entry.code {
             case .deadIntermediatePrimary:
                 await IntermediateRecovery(environment: environment, journal: journal, isAutomated: manual == nil).run()
@@ -246,15 +226,51 @@ public actor RecoveryCoordinator: Service {
                 await PrimaryFailover(environment: environment, journal: journal, requestedCandidate: manual ?? nil,
                                       isAutomated: manual == nil).run()
             }
+        }
+        // An automated recovery runs on its own; analysis of other clusters goes on meanwhile.
+        guard manual != nil else { return .success(registered) }
+        return .success(await running.value)
+    }
+
+    /// Takes the cluster's in-flight slot and registers `record` durably. On failure the slot
+    /// is free again and nothing may act: acting without a durable record could repeat the
+    /// action after a restart.
+    func register(_ record: RecoveryRecord, identity: String) async -> Result<RecoveryRecord, RecoveryError> {
+        guard inFlight.insert(identity).inserted else { return .failure(RecoveryError("a recovery of this cluster is in progress")) }
+        await environment.topology.persist()
+        do {
+            guard let saved = try await environment.backend.registerRecovery(record) else {
+                inFlight.remove(identity)
+                return .failure(RecoveryError("a recovery of this cluster is in progress"))
+            }
+            return .success(saved)
+        } catch {
+            inFlight.remove(identity)
+            if !Task.isCancelled { environment.logger.error("not acting on \(record.failed): \(error)") }
+            return .failure(RecoveryError("cannot register the recovery in the backend: \(error)"))
+        }
+    }
+
+    /// Runs a registered recovery's `flow` to its end in its own task (also if the HTTP
+    /// request that asked for it goes away), then frees the cluster and re-probes everything
+    /// it touched.
+    func launch(_ registered: RecoveryRecord, identity: String, label: String,
+                _ flow: @escaping @Sendable (RecoveryJournal) async -> Void) -> Task<RecoveryRecord, Never> {
+        let environment = self.environment
+        let journal = RecoveryJournal(registered, backend: environment.backend, logger: environment.logger)
+        return Task.detached {
+            let started = ContinuousClock.now
+            await journal.step("registered by \(environment.hostname) (\(label))")
+            await flow(journal)
             let final = await journal.record
-            DaemonMetrics.recovered(type: entry.code.rawValue, result: final.status.rawValue, seconds: (ContinuousClock.now - started).seconds)
+            DaemonMetrics.recovered(type: final.analysis.code.rawValue, result: final.status.rawValue, seconds: (ContinuousClock.now - started).seconds)
             for key in final.participating { environment.topology.reprobe(key) }
             await self.finished(identity)
             return final
         }
     }
 
-    private func finished(_ identity: String) {
+    func finished(_ identity: String) {
         inFlight.remove(identity)
     }
 
@@ -281,7 +297,11 @@ public actor RecoveryCoordinator: Service {
     }
 
     private func clusterIdentity(_ entry: AnalysisEntry) -> String {
-        entry.systemIdentifier.map { "system:\($0)" } ?? "cluster:\(entry.clusterName)"
+        Self.clusterIdentity(systemIdentifier: entry.systemIdentifier, clusterName: entry.clusterName)
+    }
+
+    static func clusterIdentity(systemIdentifier: String?, clusterName: String) -> String {
+        systemIdentifier.map { "system:\($0)" } ?? "cluster:\(clusterName)"
     }
 
     /// Recoveries still marked running were cut short by a stop of the daemon: they are

@@ -65,6 +65,18 @@ extension RecoveryEnvironment {
         return nil
     }
 
+    /// Records that `candidate` was promoted (its history forks from the old primary's at
+    /// `forkPoint`) and has the topology re-read it at once.
+    func recordPromotion(of candidate: InstanceKey, at forkPoint: LSN, journal: RecoveryJournal) async {
+        await journal.update {
+            $0.successor = candidate
+            $0.successorLSN = forkPoint
+            $0.participating.append(candidate)
+        }
+        await journal.step("\(candidate) promoted and writable")
+        topology.reprobe(candidate)
+    }
+
     /// Ends a recovery that changed nothing.
     func abort(_ reason: String, journal: RecoveryJournal) async {
         await journal.error(reason)

@@ -10,6 +10,14 @@ public struct Downtime: Sendable, Codable, Equatable {
     public var reason: String
     public var beganAt: Date
     public var endsAt: Date
+
+    public init(key: InstanceKey, owner: String, reason: String, beganAt: Date, endsAt: Date) {
+        self.key = key
+        self.owner = owner
+        self.reason = reason
+        self.beganAt = beganAt
+        self.endsAt = endsAt
+    }
 }
 
 extension Backend {
@@ -62,6 +70,12 @@ public struct CandidateRegistration: Sendable, Codable, Equatable {
     public var key: InstanceKey
     public var rule: PromotionRule
     public var registeredAt: Date
+
+    public init(key: InstanceKey, rule: PromotionRule, registeredAt: Date) {
+        self.key = key
+        self.rule = rule
+        self.registeredAt = registeredAt
+    }
 }
 
 extension Backend {

@@ -232,6 +232,12 @@ public final class TopologyService: Service, Sendable {
         }
     }
 
+    /// Downtimes in force, for the API's instance fields; none when the backend cannot be
+    /// read (the instance data is still worth serving).
+    public func activeDowntimes() async -> [Downtime] {
+        (try? await backend.activeDowntimes()) ?? []
+    }
+
     /// Writes what changed to the backend now (a recovery does before it acts, so that a
     /// restart finds the topology it acted on).
     public func persist() async { await saveNow() }

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+
+/// Planned topology changes in Orchestrator's v1 shapes: `graceful-master-takeover[-auto]`
+/// (every upstream path form; `Details` = the TopologyRecovery) and `relocate` / `move-below`.
+struct SwitchoverRoutes: APIRouteCollection, TopologyReading {
+    let coordinator: RecoveryCoordinator
+    let topology: TopologyService
+    let configuration: Configuration
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        for (path, auto) in [("graceful-master-takeover", false), ("graceful-master-takeover-auto", true)] {
+            // One capture name per depth: the router matches captures by position, and the
+            // upstream forms differ only in how many segments they have.
+            api.get(RouterPath("\(path)/:a")) { _, context in
+                try await takeover(hint: APIParameters.text(context, "a"), designated: nil, auto: auto)
+            }
+            api.get(RouterPath("\(path)/:a/:b")) { _, context in
+                try await takeover(hint: APIParameters.instanceKey(context, host: "a", port: "b").description, designated: nil, auto: auto)
+            }
+            api.get(RouterPath("\(path)/:a/:b/:c")) { _, context in
+                try await takeover(hint: APIParameters.text(context, "a"),
+                                   designated: APIParameters.instanceKey(context, host: "b", port: "c"), auto: auto)
+            }
+            api.get(RouterPath("\(path)/:a/:b/:c/:d")) { _, context in
+                try await takeover(hint: APIParameters.instanceKey(context, host: "a", port: "b").description,
+                                   designated: APIParameters.instanceKey(context, host: "c", port: "d"), auto: auto)
+            }
+        }
+        api.get("relocate/:host/:port/:belowHost/:belowPort") { _, context in
+            try await relocate(APIParameters.instanceKey(context), below: APIParameters.instanceKey(context, host: "belowHost", port: "belowPort"))
+        }
+        api.get("move-below/:host/:port/:siblingHost/:siblingPort") { _, context in
+            try await relocate(APIParameters.instanceKey(context), below: APIParameters.instanceKey(context, host: "siblingHost", port: "siblingPort"))
+        }
+    }
+
+    private func takeover(hint: String, designated: InstanceKey?, auto: Bool) async -> Envelope<RecoveryJSON> {
+        guard let cluster = await view().cluster(hint) else {
+            return Envelope(code: .error, message: "Unknown cluster \"\(APIParameters.visible(hint))\": give a cluster name, an alias or host:port of a member")
+        }
+        switch await coordinator.gracefulTakeover(cluster: cluster, designated: designated, auto: auto) {
+        case .failure(let error):
+            return Envelope(code: .error, message: "graceful-master-takeover of \(cluster) refused: \(error.message)")
+        case .success(let record) where record.isSuccessful:
+            let problems = record.errors.isEmpty ? "" : "; needs attention: " + record.errors.joined(separator: "; ")
+            return Envelope(code: .ok, message: "graceful-master-takeover of \(cluster): promoted \(record.successor.map(\.description) ?? "-") "
+                + "(recovery \(record.uid))\(problems)", details: RecoveryJSON(record: record))
+        case .success(let record):
+            return Envelope(code: .error, message: "graceful-master-takeover of \(cluster) \(record.status.rawValue): "
+                + "\(record.errors.joined(separator: "; ")) (recovery \(record.uid))", details: RecoveryJSON(record: record))
+        }
+    }
+
+    private func relocate(_ standby: InstanceKey, below target: InstanceKey) async -> Envelope<KeyJSON> {
+        switch await coordinator.relocate(standby, below: target) {
+        case .failure(let error): return Envelope(code: .error, message: "Cannot relocate \(standby): \(error.message)")
+        case .success(let upstream): return Envelope(code: .ok, message: "\(standby) now replicates from \(upstream)", details: KeyJSON(standby))
+        }
+    }
+}
