@@ -3,9 +3,14 @@ import HookAPI
 
 /// A planned switchover (`graceful-master-takeover`, SPEC §4), after its checks passed and it
 /// was registered: `PreGracefulTakeoverProcesses` and plugins (may abort) → fence the primary
-/// read-only and end its sessions → the designated standby replays everything → promote →
-/// re-point the other standbys → demote the old primary into a standby of the new one →
-/// `PostGracefulTakeoverProcesses` and plugins.
+/// read-only and end its sessions → the designated standby replays everything → the other
+/// standbys cascade from it → promote → they follow it onto the new timeline → demote the
+/// old primary into a standby of the new one → `PostGracefulTakeoverProcesses` and plugins.
+///
+/// Why cascade before promoting: a fenced primary still writes WAL of its own (checkpoints,
+/// standby snapshots). A standby still streaming from it could receive such a record after
+/// the designated standby's fork point and be unable to follow the new timeline. Streaming
+/// from the designated standby, it never has more WAL than the promotion forks from.
 ///
 /// Before the promotion every failure undoes the fence, so the topology is as it was. After
 /// it, failures are recorded with what the operator has to do; the old primary is never
@@ -37,6 +42,12 @@ struct GracefulTakeover: Sendable {
         } catch {
             return await undoFence(old, because: "before promotion: \(error)")
         }
+        let repointer = Repointer(environment: environment, journal: journal)
+        let notCascaded = await repointer.repoint(others, to: designated, forkPoint: nil)
+        if !notCascaded.isEmpty {
+            _ = await repointer.repoint(others, to: old, forkPoint: nil)
+            return await undoFence(old, because: "before promotion: could not cascade \(notCascaded.map(\.description).joined(separator: ", ")) from \(designated)")
+        }
 
         let forkPoint: LSN
         do {
@@ -54,7 +65,7 @@ struct GracefulTakeover: Sendable {
         }
         await environment.recordPromotion(of: designated, at: forkPoint, journal: journal)
 
-        let lost = await Repointer(environment: environment, journal: journal).repoint(others, to: designated, forkPoint: forkPoint)
+        let lost = await followNewTimeline(others)
         await journal.update {
             $0.lostReplicas = lost
             $0.participating += others
@@ -73,6 +84,31 @@ struct GracefulTakeover: Sendable {
         _ = await environment.runHooks("PostGracefulTakeoverProcesses", environment.configuration.hooks.postGracefulTakeover,
                                        event, stopOnFailure: false, journal: journal)
         _ = await environment.runPlugins(.postGracefulTakeover, event, journal: journal)
+    }
+
+    /// The cascaded standbys reconnect to the promoted one by themselves and follow its new
+    /// timeline (`recovery_target_timeline = latest`); each must do so within the re-point
+    /// timeout, or it is reported lost. Returns the lost ones.
+    private func followNewTimeline(_ standbys: [InstanceKey]) async -> [InstanceKey] {
+        let operations = environment.operations
+        return await withTaskGroup(of: InstanceKey?.self) { group in
+            for standby in standbys {
+                group.addTask {
+                    do {
+                        try await operations.verifyStreaming(standby, from: designated, timeout: RecoveryEnvironment.repointVerifyTimeout)
+                        await journal.step("\(standby) follows \(designated) on its new timeline")
+                        environment.topology.reprobe(standby)
+                        return nil
+                    } catch {
+                        await journal.error("\(standby) lost: \(error)")
+                        return standby
+                    }
+                }
+            }
+            var lost: [InstanceKey] = []
+            for await key in group { if let key { lost.append(key) } }
+            return lost.sorted()
+        }
     }
 
     private func currentEvent() async -> RecoveryEvent {
