@@ -91,23 +91,9 @@ struct GracefulTakeover: Sendable {
     /// timeout, or it is reported lost. Returns the lost ones.
     private func followNewTimeline(_ standbys: [InstanceKey]) async -> [InstanceKey] {
         let operations = environment.operations
-        return await withTaskGroup(of: InstanceKey?.self) { group in
-            for standby in standbys {
-                group.addTask {
-                    do {
-                        try await operations.verifyStreaming(standby, from: designated, timeout: RecoveryEnvironment.repointVerifyTimeout)
-                        await journal.step("\(standby) follows \(designated) on its new timeline")
-                        environment.topology.reprobe(standby)
-                        return nil
-                    } catch {
-                        await journal.error("\(standby) lost: \(error)")
-                        return standby
-                    }
-                }
-            }
-            var lost: [InstanceKey] = []
-            for await key in group { if let key { lost.append(key) } }
-            return lost.sorted()
+        return await Repointer(environment: environment, journal: journal).each(standbys) { [designated] standby in
+            try await operations.verifyStreaming(standby, from: designated, timeout: RecoveryEnvironment.repointVerifyTimeout)
+            return "\(standby) follows \(designated) on its new timeline"
         }
     }
 

@@ -8,17 +8,26 @@ struct Repointer: Sendable {
 
     /// Returns the standbys that were lost.
     func repoint(_ standbys: [InstanceKey], to upstream: InstanceKey, forkPoint: LSN?) async -> [InstanceKey] {
+        await each(standbys) { standby in
+            try await environment.operations.repoint(
+                standby, to: upstream, forkPoint: forkPoint, verifyTimeout: RecoveryEnvironment.repointVerifyTimeout
+            ) { await journal.step($0) }
+            return "\(standby) streams from \(upstream)"
+        }
+    }
+
+    /// Runs `body` for every standby, at most `MaxConcurrentReplicaOperations` at a time: its
+    /// result is journaled as a step and the standby re-probed; an error journals it as lost.
+    /// Returns the lost standbys.
+    func each(_ standbys: [InstanceKey], _ body: @escaping @Sendable (InstanceKey) async throws -> String) async -> [InstanceKey] {
         let limiter = AsyncLimiter(max(1, environment.configuration.recovery.maxConcurrentReplicaOperations))
-        let lost = await withTaskGroup(of: InstanceKey?.self) { group in
+        return await withTaskGroup(of: InstanceKey?.self) { group in
             for standby in standbys {
                 group.addTask {
                     await limiter.acquire()
                     defer { limiter.release() }
                     do {
-                        try await environment.operations.repoint(
-                            standby, to: upstream, forkPoint: forkPoint, verifyTimeout: RecoveryEnvironment.repointVerifyTimeout
-                        ) { await journal.step($0) }
-                        await journal.step("\(standby) streams from \(upstream)")
+                        await journal.step(try await body(standby))
                         environment.topology.reprobe(standby)
                         return nil
                     } catch {
@@ -31,6 +40,5 @@ struct Repointer: Sendable {
             for await key in group { if let key { lost.append(key) } }
             return lost.sorted()
         }
-        return lost
     }
 }
