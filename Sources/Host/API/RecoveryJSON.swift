@@ -21,7 +21,8 @@ struct RecoveryJSON: Encodable, Sendable {
         try c.encode(AnalysisJSON(entry: record.analysis, clusterAlias: record.clusterAlias), forKey: .AnalysisEntry)
         try c.encode(record.successor.map { KeyJSON($0) }, forKey: .SuccessorKey)
         try c.encode(record.successor?.description ?? "", forKey: .SuccessorAlias)
-        try c.encode(record.successorLSN.map { ["LogFile": "wal", "LogPos": "\($0.value)", "Type": "postgresql"] }, forKey: .SuccessorBinlogCoordinates)
+        try c.encode(record.successorLSN.map { BinlogCoordinatesJSON(LogFile: "wal", LogPos: Int64(bitPattern: $0.value), Type: 0) },
+                     forKey: .SuccessorBinlogCoordinates)
         try c.encode(record.isActive, forKey: .IsActive)
         try c.encode(record.isSuccessful, forKey: .IsSuccessful)
         try c.encode(record.lostReplicas.map { KeyJSON($0) }, forKey: .LostReplicas)
@@ -42,6 +43,14 @@ struct RecoveryJSON: Encodable, Sendable {
         try c.encode(record.command, forKey: .Command)
         try c.encode(record.successorLSN?.description, forKey: .SuccessorLSN)
     }
+}
+
+/// Upstream's `BinlogCoordinates`, as the fork fills it for PostgreSQL: `wal` and the LSN as
+/// an integer.
+struct BinlogCoordinatesJSON: Encodable, Sendable {
+    var LogFile: String
+    var LogPos: Int64
+    var `Type`: Int
 }
 
 /// One `TopologyRecoveryStep` (`/api/audit-recovery-steps/:uid`).
