@@ -88,8 +88,8 @@ public actor ProxySQLStandIn {
     public func stop() async {
         guard let running = pid else { return }
         pid = nil
-        kill(running, SIGCONT)
-        kill(running, SIGKILL)
+        ChildProcess.signal(running, SIGCONT)
+        ChildProcess.signal(running, SIGKILL)
         _ = await ChildProcess.wait(running)
         StandInProcesses.untrack(running)
     }
@@ -97,11 +97,11 @@ public actor ProxySQLStandIn {
     /// SIGSTOP: the port still accepts TCP connections (the kernel completes the handshake)
     /// but nothing answers, like a hung ProxySQL or a black-holed link.
     public func freeze() {
-        if let pid { kill(pid, SIGSTOP) }
+        if let pid { ChildProcess.signal(pid, SIGSTOP) }
     }
 
     public func thaw() {
-        if let pid { kill(pid, SIGCONT) }
+        if let pid { ChildProcess.signal(pid, SIGCONT) }
     }
 
     /// Stops the process and deletes its data directory.

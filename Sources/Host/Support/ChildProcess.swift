@@ -108,6 +108,14 @@ public enum ChildProcess {
     public static func wait(_ pid: Int32) async -> Termination {
         await Reaper.shared.wait(pid)
     }
+
+    /// Sends `signal` to the child `pid` (with `group`, to its whole process group) only if it
+    /// has not been reaped yet: once reaped, its pid may belong to an unrelated new process.
+    /// Returns whether the signal was sent.
+    @discardableResult
+    public static func signal(_ pid: Int32, _ signal: Int32, group: Bool = false) -> Bool {
+        Reaper.shared.send(signal, to: pid, group: group)
+    }
 }
 
 /// The single owner of `waitpid`: nothing else in the process may call it.
@@ -164,11 +172,20 @@ private final class Reaper: Sendable {
         }
     }
 
+    func send(_ signal: Int32, to pid: pid_t, group: Bool) -> Bool {
+        state.withLock { s in
+            guard s.running.contains(pid) else { return false }
+            return kill(group ? -pid : pid, signal) == 0
+        }
+    }
+
+    /// Waits for any child to end without reaping it (WNOWAIT), then reaps it under the lock:
+    /// while `send` holds the lock the pid is either still a zombie of ours or already
+    /// out of `running`, never a reused number.
     private func loop() {
         while true {
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
-            if pid < 0 {
+            var info = siginfo_t()
+            if waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0 {
                 if errno == ECHILD {
                     hasChildren.lock()
                     _ = hasChildren.wait(until: Date(timeIntervalSinceNow: 1))
@@ -176,16 +193,19 @@ private final class Reaper: Sendable {
                 }
                 continue
             }
-            let termination: ChildProcess.Termination = (status & 0x7f) == 0
-                ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
-            let waiter = state.withLock { s -> CheckedContinuation<ChildProcess.Termination, Never>? in
+            let pid = info._sifields._sigchld.si_pid
+            var status: Int32 = 0
+            let waiter = state.withLock { s -> (CheckedContinuation<ChildProcess.Termination, Never>?, ChildProcess.Termination)? in
+                guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+                let termination: ChildProcess.Termination = (status & 0x7f) == 0
+                    ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
                 // Orphans adopted as subreaper were never ours to report.
                 guard s.running.remove(pid) != nil else { return nil }
-                if let w = s.waiting.removeValue(forKey: pid) { return w }
+                if let w = s.waiting.removeValue(forKey: pid) { return (w, termination) }
                 s.finished[pid] = termination
                 return nil
             }
-            waiter?.resume(returning: termination)
+            if let (continuation, termination) = waiter { continuation?.resume(returning: termination) }
         }
     }
 }

@@ -48,8 +48,8 @@ public enum TimedProcess {
             }
             // The group first (children too), then the leader itself in case it left the
             // group with setsid(); the wait above then returns promptly.
-            kill(-pid, SIGKILL)
-            kill(pid, SIGKILL)
+            ChildProcess.signal(pid, SIGKILL, group: true)
+            ChildProcess.signal(pid, SIGKILL)
             var ended = ChildProcess.Termination.signalled(SIGKILL)
             while let next = await group.next() {
                 if let next { ended = next }
