@@ -81,7 +81,7 @@ struct FailoverBench: AsyncParsableCommand {
             let pid = try ChildProcess.spawn(orchestrator, ["--config", "\(dir)/o.json", "http"],
                                              environment: ProcessInfo.processInfo.environment, outputPath: "\(dir)/daemon.log")
             defer {
-                kill(pid, SIGKILL)
+                ChildProcess.signal(pid, SIGKILL)
             }
             let api = "http://127.0.0.1:\(port)/api"
             try await waitUntil("the daemon sees three healthy instances") {

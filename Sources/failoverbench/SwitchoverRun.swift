@@ -51,7 +51,7 @@ struct SwitchoverRun {
             try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: "\(dir)/o.json"))
             let pid = try ChildProcess.spawn(orchestrator, ["--config", "\(dir)/o.json", "http"],
                                              environment: ProcessInfo.processInfo.environment, outputPath: "\(dir)/daemon.log")
-            defer { kill(pid, SIGKILL) }
+            defer { ChildProcess.signal(pid, SIGKILL) }
             let api = "http://127.0.0.1:\(port)/api"
             try await Self.waitUntil("the daemon sees three healthy instances") {
                 let all = try await FailoverBench.json("\(api)/all-instances") as? [[String: Any]]

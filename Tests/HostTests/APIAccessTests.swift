@@ -19,10 +19,10 @@ struct APIAccessTests {
             {"ListenAddress": "127.0.0.1:\(port)", "SQLite3DataFile": "\(dir)/orchestrator.sqlite3", \(settings)}
             """)
         let daemon = try OrchestratorProcess.start(["--config", config.path, "http"])
-        defer { kill(daemon.pid, SIGKILL) }
+        defer { ChildProcess.signal(daemon.pid, SIGKILL) }
         try await waitForListener(port)
         try await body("http://127.0.0.1:\(port)/api", port)
-        kill(daemon.pid, SIGTERM)
+        ChildProcess.signal(daemon.pid, SIGTERM)
         #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
         #expect(!daemon.output().contains("time_for_dinner"), "a password reached the log")
     }

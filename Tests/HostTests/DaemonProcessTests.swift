@@ -62,14 +62,14 @@ struct DaemonProcessTests {
              "PostgreSQLTopologyPassword": "s3cret-in-config", "InstancePollSecond": 2}
             """)
         let daemon = try OrchestratorProcess.start(["--config", file.path, "http"])
-        defer { kill(daemon.pid, SIGKILL) }
+        defer { ChildProcess.signal(daemon.pid, SIGKILL) }
         let body = try await daemon.get("http://127.0.0.1:\(port)/api/health")
         let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
         #expect(json["Code"] as? String == "OK")
         let details = try #require(json["Details"] as? [String: Any])
         #expect(details["Healthy"] as? Bool == true)
         #expect(details["IsActiveNode"] as? Bool == true)
-        kill(daemon.pid, signal)
+        ChildProcess.signal(daemon.pid, signal)
         let termination = await ChildProcess.wait(daemon.pid)
         #expect(termination == .exited(0))
         let log = daemon.output()

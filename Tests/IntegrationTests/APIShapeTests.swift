@@ -21,7 +21,7 @@ struct APIShapeTests {
                  "ClusterNameToAlias": {".*": "sales"}, "RecoverMasterClusterFilters": ["alias=sales"]}
                 """)
             let daemon = try OrchestratorProcess.start(["--config", config.path, "http"])
-            defer { kill(daemon.pid, SIGKILL) }
+            defer { ChildProcess.signal(daemon.pid, SIGKILL) }
             let api = "http://127.0.0.1:\(port)/orc/api"
             _ = try await daemon.get("\(api)/health")
             let primary = topology.primary, standby = topology.standbys[0]
@@ -202,7 +202,7 @@ struct APIShapeTests {
             #expect(forgot.termination == .exited(0) && forgot.output.isEmpty, "\(forgot.output)")
             #expect((try json(try await daemon.get("\(api)/clusters")) as? [String]) == [])
 
-            kill(daemon.pid, SIGTERM)
+            ChildProcess.signal(daemon.pid, SIGTERM)
             #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
             #expect(!daemon.output().contains("Fatal error"))
         }

@@ -122,7 +122,7 @@ struct PluginIntegrationTests {
             try "#!/bin/sh\necho '{\"promotion_rule\": \"prefer\"}'\n".write(toFile: "\(dir)/hooks/discovery/10-prefer", atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/hooks/discovery/10-prefer")
             let daemon = try OrchestratorProcess.start(["--config", config.path, "http"])
-            defer { kill(daemon.pid, SIGKILL) }
+            defer { ChildProcess.signal(daemon.pid, SIGKILL) }
             let base = "http://127.0.0.1:\(port)/api"
 
             let loaded = try object(try await daemon.get("\(base)/plugins"))
@@ -148,7 +148,7 @@ struct PluginIntegrationTests {
             #expect(reloaded["Code"] as? String == "OK")
             #expect(((reloaded["Details"] as? [String: Any])?["Plugins"] as? [Any])?.count == 3)
             try "-- nothing\norc.on('post_failover', function() end)\n".write(toFile: "\(dir)/hooks/discovery/30-sighup.lua", atomically: true, encoding: .utf8)
-            kill(daemon.pid, SIGHUP)
+            ChildProcess.signal(daemon.pid, SIGHUP)
             try await eventually {
                 let status = try object(try await daemon.get("\(base)/plugins"))
                 return status["Generation"] as? Int == 3
@@ -159,7 +159,7 @@ struct PluginIntegrationTests {
             let prefer = (status["Plugins"] as? [[String: Any]])?.first { ($0["Name"] as? String)?.hasSuffix("10-prefer") == true }
             #expect((prefer?["LastResult"] as? [String: Any])?["Answer"] as? String == "annotate: promotion_rule=prefer")
 
-            kill(daemon.pid, SIGTERM)
+            ChildProcess.signal(daemon.pid, SIGTERM)
             #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
             #expect(!daemon.output().contains(TestCredentials.password))
         }

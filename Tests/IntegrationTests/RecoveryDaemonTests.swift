@@ -58,7 +58,7 @@ struct RecoveryDaemonTests {
             try await eventually("three instances known") { (try await get("\(first.base)/all-instances") as? [Any])?.count == 3 }
             await topology.primary.killPostmaster()
             try await eventually("the pre-failover hook runs") { FileManager.default.fileExists(atPath: hookPID) }
-            kill(first.process.pid, SIGKILL)
+            ChildProcess.signal(first.process.pid, SIGKILL)
             _ = await ChildProcess.wait(first.process.pid)
             if let text = try? String(contentsOfFile: hookPID, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 kill(-pid, SIGKILL)
@@ -69,7 +69,7 @@ struct RecoveryDaemonTests {
             #expect(try saved.loadInstances().count == 3, "\(rows) rows")
             let (second, secondConfig) = try start(topology, port: port, database: database)
             defer {
-                kill(second.process.pid, SIGKILL)
+                ChildProcess.signal(second.process.pid, SIGKILL)
                 unlink(secondConfig)
             }
             try await eventually("the interrupted recovery is concluded") {
@@ -139,7 +139,7 @@ struct RecoveryDaemonTests {
             defer { for suffix in ["", "-wal", "-shm"] { unlink(database + suffix) } }
             let (daemon, config) = try start(topology, port: port, database: database)
             defer {
-                kill(daemon.process.pid, SIGKILL)
+                ChildProcess.signal(daemon.process.pid, SIGKILL)
                 unlink(config)
             }
             let standby = topology.standbys[0]

@@ -21,7 +21,7 @@ struct TopologyAPITests {
                 """)
             setenv("ORC_TEST_PG_PASSWORD", TestCredentials.password, 1)
             let daemon = try OrchestratorProcess.start(["--config", config.path, "http"])
-            defer { kill(daemon.pid, SIGKILL) }
+            defer { ChildProcess.signal(daemon.pid, SIGKILL) }
             let base = "http://127.0.0.1:\(port)/api"
             _ = try await daemon.get("\(base)/health")
 
@@ -92,7 +92,7 @@ struct TopologyAPITests {
             }
             #expect(metrics.contains("orchestrator_instances_total 2.0"))
 
-            kill(daemon.pid, SIGTERM)
+            ChildProcess.signal(daemon.pid, SIGTERM)
             #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
             #expect(!daemon.output().contains(TestCredentials.password))
         }
