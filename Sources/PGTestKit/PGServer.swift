@@ -74,13 +74,29 @@ public final class PGServer: Sendable, CustomStringConvertible {
         try Workspace.write(lines.joined(separator: "\n") + "\n", to: "\(dataDirectory)/instance.conf")
     }
 
-    /// Starts the server and waits until it accepts connections.
+    /// Starts the server and waits until it accepts connections. A failure says why, with the
+    /// end of the server's log; a port taken meanwhile (the allocator found it free, then
+    /// something else bound it) is retried once after a moment.
     public func start() async throws {
         ServerProcesses.track(dataDirectory)
-        // pg_ctl waits for readiness through postmaster.pid, so this works while cut off too.
-        try await Command.asPostgresUser(installation.tool("pg_ctl"), [
-            "start", "-w", "-t", "60", "-D", dataDirectory, "-l", "\(dataDirectory)/server.log",
-        ], in: network?.namespace).run()
+        let log = "\(dataDirectory)/server.log"
+        for attempt in 1...2 {
+            let logged = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
+            do {
+                // pg_ctl waits for readiness through postmaster.pid, so this works while cut off too.
+                try await Command.asPostgresUser(installation.tool("pg_ctl"), [
+                    "start", "-w", "-t", "60", "-D", dataDirectory, "-l", log,
+                ], in: network?.namespace).run()
+                break
+            } catch {
+                let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.utf8.dropFirst(logged)) ?? "" } ?? ""
+                if attempt == 1, tail.contains("could not bind") || tail.contains("Address already in use") {
+                    try await Task.sleep(for: .seconds(1))
+                    continue
+                }
+                throw HarnessError("\(error)\nserver log:\n\(tail.split(separator: "\n").suffix(20).joined(separator: "\n"))")
+            }
+        }
         let started = try readPostmasterPID()
         pid.withLock { $0 = started }
     }
