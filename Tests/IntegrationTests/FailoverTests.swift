@@ -72,13 +72,22 @@ extension FailoverTests {
                 let load = WriteLoad(targets: topology.servers)
                 try await load.start()
                 try await load.waitForAcknowledged(50)
-                // The second standby's WAL receiver is stopped (SIGSTOP) while writes go on, then
-                // let go once the primary is dead: it finds the connection gone, holding less WAL.
+                // The second standby's WAL receiver is stopped (SIGSTOP) while the primary writes
+                // far more WAL than socket buffers hold (~75 MB), then let go once the primary is
+                // dead: it reads what was buffered, finds the connection gone, and holds less WAL.
                 let behind = topology.standbys[1], ahead = topology.standbys[0]
                 let receiver = try await behind.query("SELECT pid FROM pg_stat_wal_receiver").singleRow().decode("pid", as: Int.self)
                 kill(Int32(receiver), SIGSTOP)
                 let before = await load.acknowledged.count
+                try await topology.primary.query("CREATE TABLE filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 300000) g",
+                                                 timeout: .seconds(60))
                 try await load.waitForAcknowledged(before + 100)
+                let written = try await topology.primary.query("SELECT pg_current_wal_lsn()::text AS l").singleRow().decode("l", as: LSN.self)
+                let received = ContinuousClock.now + .seconds(30)
+                while (try await ahead.query("SELECT pg_last_wal_receive_lsn()::text AS l").singleRow().decodeIfPresent("l", as: LSN.self) ?? LSN(0)) < written,
+                      ContinuousClock.now < received {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 await topology.primary.killPostmaster()
                 kill(Int32(receiver), SIGCONT)
                 let record = try await RecoveryFixture.waitForEndedRecovery(backend)

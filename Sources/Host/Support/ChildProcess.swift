@@ -195,7 +195,7 @@ private final class Reaper: Sendable {
             }
             let pid = info._sifields._sigchld.si_pid
             var status: Int32 = 0
-            let waiter = state.withLock { s -> (CheckedContinuation<ChildProcess.Termination, Never>?, ChildProcess.Termination)? in
+            let waiter = state.withLock { s -> (CheckedContinuation<ChildProcess.Termination, Never>, ChildProcess.Termination)? in
                 guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
                 let termination: ChildProcess.Termination = (status & 0x7f) == 0
                     ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
@@ -205,7 +205,7 @@ private final class Reaper: Sendable {
                 s.finished[pid] = termination
                 return nil
             }
-            if let (continuation, termination) = waiter { continuation?.resume(returning: termination) }
+            if let (continuation, termination) = waiter { continuation.resume(returning: termination) }
         }
     }
 }
