@@ -1,4 +1,5 @@
 import Foundation
+import PGTestKit
 import HookAPI
 import Host
 import Logging
@@ -18,17 +19,7 @@ struct PluginScratch {
     @discardableResult
     func write(_ relative: String, _ contents: String, executable: Bool = false) throws -> String {
         let file = (path as NSString).appendingPathComponent(relative)
-        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        // O_CLOEXEC: other tests spawn processes concurrently, and a child that inherited this
-        // write descriptor would make executing the script fail with ETXTBSY ("text file busy").
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
-        defer { close(fd) }
-        let bytes = Array(contents.utf8)
-        guard bytes.withUnsafeBytes({ Foundation.write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
-        }
-        fchmod(fd, executable ? 0o755 : 0o644)
+        try ScriptFile.write(contents, to: file, executable: executable)
         return file
     }
 

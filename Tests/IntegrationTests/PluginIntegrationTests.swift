@@ -80,9 +80,8 @@ struct PluginIntegrationTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try FileManager.default.createDirectory(atPath: "\(directory)/hooks/discovery", withIntermediateDirectories: true)
             let hook = "\(directory)/hooks/discovery/10-ignore-standbys"
-            try "#!/bin/sh\n[ \"$ORC_INSTANCE_ROLE\" = standby ] && echo '{\"ignore\": \"standbys are managed elsewhere\"}'\nexit 0\n"
-                .write(toFile: hook, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+            try ScriptFile.write("#!/bin/sh\n[ \"$ORC_INSTANCE_ROLE\" = standby ] && echo '{\"ignore\": \"standbys are managed elsewhere\"}'\nexit 0\n",
+                                 to: hook)
             let configuration = try DiscoveryFixture.configuration(seeds: [], extra: ["HookDirectories": ["\(directory)/hooks"]])
             var logger = Logger(label: "test")
             logger.logLevel = .critical
@@ -119,8 +118,7 @@ struct PluginIntegrationTests {
                  "LuaScripts": ["\(examples)/lua/cluster_name_policy.lua"],
                  "HookDirectories": ["\(dir)/hooks"]}
                 """)
-            try "#!/bin/sh\necho '{\"promotion_rule\": \"prefer\"}'\n".write(toFile: "\(dir)/hooks/discovery/10-prefer", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/hooks/discovery/10-prefer")
+            try ScriptFile.write("#!/bin/sh\necho '{\"promotion_rule\": \"prefer\"}'\n", to: "\(dir)/hooks/discovery/10-prefer")
             let daemon = try OrchestratorProcess.start(["--config", config.path, "http"])
             defer { ChildProcess.signal(daemon.pid, SIGKILL) }
             let base = "http://127.0.0.1:\(port)/api"
@@ -142,8 +140,7 @@ struct PluginIntegrationTests {
             #expect(members?.allSatisfy { $0["PromotionRule"] as? String == "prefer" } == true)
 
             // A new drop-in appears after /api/reload-configuration, another after SIGHUP.
-            try "#!/bin/sh\nexit 0\n".write(toFile: "\(dir)/hooks/discovery/20-new", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/hooks/discovery/20-new")
+            try ScriptFile.write("#!/bin/sh\nexit 0\n", to: "\(dir)/hooks/discovery/20-new")
             let reloaded = try object(try await daemon.get("\(base)/reload-configuration"))
             #expect(reloaded["Code"] as? String == "OK")
             #expect(((reloaded["Details"] as? [String: Any])?["Plugins"] as? [Any])?.count == 3)
