@@ -25,6 +25,7 @@ extension Backend {
     public func beginDowntime(_ downtime: Downtime) async throws(StoreError) {
         do {
             try await database.write {
+                try $0.execute(sql: "DELETE FROM database_instance_downtime WHERE end_timestamp <= ?", arguments: [downtime.beganAt])
                 try $0.execute(sql: """
                     INSERT OR REPLACE INTO database_instance_downtime(hostname, port, owner, reason, begin_timestamp, end_timestamp)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -36,24 +37,28 @@ extension Backend {
         }
     }
 
-    /// Ends the downtime of `key`; false when it had none.
-    public func endDowntime(_ key: InstanceKey) async throws(StoreError) -> Bool {
+    /// Ends the downtime of `key`; false when it had none in force.
+    public func endDowntime(_ key: InstanceKey, at now: Date = Date()) async throws(StoreError) -> Bool {
         do {
             return try await database.write { db in
-                try db.execute(sql: "DELETE FROM database_instance_downtime WHERE hostname = ? AND port = ?", arguments: [key.host, key.port])
-                return db.changesCount > 0
+                try db.execute(sql: "DELETE FROM database_instance_downtime WHERE hostname = ? AND port = ? AND end_timestamp > ?",
+                               arguments: [key.host, key.port, now])
+                let ended = db.changesCount > 0
+                try db.execute(sql: "DELETE FROM database_instance_downtime WHERE end_timestamp <= ?", arguments: [now])
+                return ended
             }
         } catch {
             throw StoreError(path: path, message: "cannot end the downtime of \(key): \(reason(error))")
         }
     }
 
-    /// Downtimes in force at `now` (expired ones are removed on the way).
+    /// Downtimes in force at `now`. A read: the analysis asks after every probe pass, and the
+    /// API on every instance read; expired rows are purged by `beginDowntime` instead.
     public func activeDowntimes(at now: Date = Date()) async throws(StoreError) -> [Downtime] {
         do {
-            return try await database.write { db in
-                try db.execute(sql: "DELETE FROM database_instance_downtime WHERE end_timestamp <= ?", arguments: [now])
-                return try Row.fetchAll(db, sql: "SELECT * FROM database_instance_downtime ORDER BY hostname, port").map {
+            return try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM database_instance_downtime WHERE end_timestamp > ? ORDER BY hostname, port",
+                                 arguments: [now]).map {
                     Downtime(key: InstanceKey(host: $0["hostname"], port: $0["port"]), owner: $0["owner"], reason: $0["reason"],
                              beganAt: $0["begin_timestamp"], endsAt: $0["end_timestamp"])
                 }
