@@ -204,11 +204,12 @@ public struct ProxySQLRewire: Sendable {
     }
 
     /// The admin connection, built like every other connection of the daemon (`Connector`):
-    /// the endpoint's user, password, sslmode and connect timeout; ProxySQL ignores the database.
+    /// the endpoint's user, password, sslmode and connect timeout; ProxySQL ignores the database
+    /// and knows no PostgreSQL session settings.
     func conninfo(_ endpoint: ProxySQLEndpoint) -> ConnInfo {
         let connector = Connector(user: endpoint.user, password: endpoint.password.value, sslMode: endpoint.sslMode.rawValue,
                                   database: "main", connectTimeout: .seconds(endpoint.connectTimeoutSeconds),
-                                  queryTimeout: retry.statementTimeout)
+                                  queryTimeout: retry.statementTimeout, pinsSessionSettings: false)
         var info = connector.conninfo(for: InstanceKey(host: endpoint.address, port: endpoint.port))
         info["connect_timeout"] = String(endpoint.connectTimeoutSeconds)
         return info

@@ -70,17 +70,9 @@ struct TopologyView: Sendable {
         return ClusterInfoJSON(
             clusterName: name, clusterAlias: alias, countInstances: members.count,
             heuristicLag: Int64((lags.max() ?? 0).rounded()),
-            hasAutomatedMasterRecovery: Self.filters(recovery.recoverPrimaryClusterFilters, match: name, alias: alias),
-            hasAutomatedIntermediateMasterRecovery: Self.filters(recovery.recoverIntermediatePrimaryClusterFilters, match: name, alias: alias),
+            hasAutomatedMasterRecovery: recovery.recoverPrimaryClusterFilters.matches(name: name, alias: alias),
+            hasAutomatedIntermediateMasterRecovery: recovery.recoverIntermediatePrimaryClusterFilters.matches(name: name, alias: alias),
             primary: primary(of: name)?.key, systemIdentifier: members.lazy.compactMap { snapshot.records[$0]?.probe?.systemIdentifier }.first ?? "")
-    }
-
-    /// Upstream's cluster filter rule: a pattern found in the name, or `alias=<alias>`.
-    static func filters(_ list: PatternList, match name: String, alias: String) -> Bool {
-        list.patterns.contains { pattern in
-            if pattern.hasPrefix("alias=") { return !alias.isEmpty && pattern.dropFirst(6) == alias }
-            return PatternList([pattern]).matches(name)
-        }
     }
 }
 

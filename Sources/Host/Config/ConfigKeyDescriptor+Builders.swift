@@ -158,6 +158,24 @@ extension ConfigKeyDescriptor {
              render: { root, _ in [ConfigJSONMember(key: name, value: .strings(root[keyPath: keyPath].patterns))] })
     }
 
+    /// A cluster filter list (`ClusterFilters`): each entry checked at load time.
+    static func clusterFilters(_ name: String, _ keyPath: Path<ClusterFilters>, _ section: ConfigSection, doc: String) -> Self {
+        Self(name: name, section: section, typeName: "list of cluster filters", defaultValue: .strings(Root()[keyPath: keyPath].filters),
+             doc: doc, status: .honoured(swiftPath: swiftPath(keyPath)),
+             apply: { root, value, key, context throws(ConfigError) in
+                 let filters = try context.stringList(
+                     value, key: key.path, expand: true, expected: "a list of cluster filters, like [\"*\"] or [\"alias=payments\"]"
+                 ) { raw, text, elementKey throws(ConfigError) in
+                     if let expected = ClusterFilters.problem(text) {
+                         throw context.invalid(elementKey, shown: context.display(raw: raw, expanded: text, secret: false),
+                                               expected: expected)
+                     }
+                 }
+                 root[keyPath: keyPath] = ClusterFilters(filters)
+             },
+             render: { root, _ in [ConfigJSONMember(key: name, value: .strings(root[keyPath: keyPath].filters))] })
+    }
+
     /// A key accepted for compatibility and not used. Its value is still type-checked (a wrong
     /// type is refused like anywhere else) but never `${VAR}`-expanded.
     static func ignored(_ name: String, _ shape: ConfigIgnoredShape, _ defaultValue: ConfigJSONValue,

@@ -35,7 +35,22 @@ enum ConfigKeys {
         .secret("PostgreSQLTopologyPassword", \.postgresql.topologyPassword, .postgresql,
               doc: "Password of `PostgreSQLTopologyUser`. Usually `\"${PGPASSWORD}\"` or similar."),
         .choice("PostgreSQLSSLMode", \.postgresql.sslMode, .postgresql,
-                doc: "libpq `sslmode` for connections to managed instances (default as the Orchestrator fork)."),
+                doc: "libpq `sslmode` for connections to managed instances (default as the Orchestrator fork). "
+                    + "`require` encrypts but does not check who answers; `verify-full` (with "
+                    + "`PostgreSQLTopologySSLCAFile`) makes every server prove its name before the password is sent."),
+        .text("PostgreSQLTopologySSLCAFile", \.postgresql.sslRootCertFile, .postgresql,
+              doc: "libpq `sslrootcert`: PEM CA bundle the servers' certificates must chain to under `verify-ca` and "
+                + "`verify-full` (`\"\"`: libpq's default, `~/.postgresql/root.crt` of the daemon's user)."),
+        .text("PostgreSQLTopologySSLCertFile", \.postgresql.sslCertFile, .postgresql,
+              doc: "libpq `sslcert`: client certificate presented to the servers (`cert` authentication)."),
+        .text("PostgreSQLTopologySSLPrivateKeyFile", \.postgresql.sslKeyFile, .postgresql,
+              doc: "libpq `sslkey`: key of `PostgreSQLTopologySSLCertFile` (mode 0600, owned by the daemon's user)."),
+        .text("PostgreSQLTopologySSLCRLFile", \.postgresql.sslCRLFile, .postgresql,
+              doc: "libpq `sslcrl`: certificate revocation list checked under `verify-ca`/`verify-full`."),
+        .choice("PostgreSQLChannelBinding", \.postgresql.channelBinding, .postgresql,
+                doc: "libpq `channel_binding`. `require` refuses a server that does not prove, with SCRAM channel "
+                    + "binding over TLS, that it knows the password: a man in the middle or a fake server then gets "
+                    + "neither the password nor a hash of it. Needs TLS and `scram-sha-256` in `pg_hba.conf`."),
         .port("DefaultInstancePort", \.postgresql.defaultInstancePort, .postgresql,
               doc: "Port assumed for a seed or a standby found without one (`pg_stat_replication` has no listening "
                 + "port). Upstream defaults to 3306, a known pitfall; ours is 5432."),
@@ -182,13 +197,15 @@ enum ConfigKeys {
                  doc: "Anti-flapping: after a recovery of a cluster, no automated recovery of it for this long unless "
                     + "acknowledged. Two recoveries of one cluster never run at once, whatever this says."),
         recoveryPeriodBlockMinutes,
-        .patterns("RecoverMasterClusterFilters", \.recovery.recoverPrimaryClusterFilters, .recovery,
-                  doc: "Clusters (name or alias) with automated primary recovery. Empty means none: opt-in, as upstream; "
-                    + "`[\".*\"]` covers all clusters.")
+        .clusterFilters("RecoverMasterClusterFilters", \.recovery.recoverPrimaryClusterFilters, .recovery,
+                  doc: "Clusters with automated primary recovery. Empty means none: opt-in, as upstream. Each entry is "
+                    + "`\"*\"` (every cluster), a cluster name or alias (exact), `alias=<alias>` (exact), `alias~=<regex>` "
+                    + "(regex found in the alias) or a regex found in the cluster name, as upstream's `filtersMatchCluster`. "
+                    + "A filter that matches no known cluster is logged once.")
             .with(aliases: [.init(name: "RecoverPrimaryClusterFilters")]),
-        .patterns("RecoverIntermediateMasterClusterFilters", \.recovery.recoverIntermediatePrimaryClusterFilters, .recovery,
+        .clusterFilters("RecoverIntermediateMasterClusterFilters", \.recovery.recoverIntermediatePrimaryClusterFilters, .recovery,
                   doc: "Clusters with automated `DeadIntermediatePrimary` recovery (re-pointing the children of a dead "
-                    + "cascading standby)."),
+                    + "cascading standby); entries as `RecoverMasterClusterFilters`."),
         .patterns("RecoveryIgnoreHostnameFilters", \.recovery.recoveryIgnoreHostnameFilters, .recovery,
                   doc: "Failures of matching hosts are never recovered automatically."),
         .patterns("PromotionIgnoreHostnameFilters", \.recovery.promotionIgnoreHostnameFilters, .recovery,

@@ -7,6 +7,16 @@ extension Configuration {
         public var topologyPassword: Secret = ""
         /// `PostgreSQLSSLMode`.
         public var sslMode = SSLMode.require
+        /// `PostgreSQLTopologySSLCAFile`: libpq `sslrootcert` (CA for `verify-ca`/`verify-full`).
+        public var sslRootCertFile = ""
+        /// `PostgreSQLTopologySSLCertFile`: libpq `sslcert` (client certificate).
+        public var sslCertFile = ""
+        /// `PostgreSQLTopologySSLPrivateKeyFile`: libpq `sslkey` (client certificate's key).
+        public var sslKeyFile = ""
+        /// `PostgreSQLTopologySSLCRLFile`: libpq `sslcrl`.
+        public var sslCRLFile = ""
+        /// `PostgreSQLChannelBinding`: libpq `channel_binding`.
+        public var channelBinding = ChannelBinding.prefer
         /// `DefaultInstancePort`: port for seeds and standbys found without one.
         public var defaultInstancePort = 5432
         /// `PostgreSQLConnectTimeoutSeconds`.
@@ -17,6 +27,13 @@ extension Configuration {
         public var database = "postgres"
 
         public init() {}
+    }
+
+    /// libpq `channel_binding` values.
+    public enum ChannelBinding: String, Sendable, Equatable, CaseIterable {
+        case disable
+        case prefer
+        case require
     }
 
     /// libpq `sslmode` values.

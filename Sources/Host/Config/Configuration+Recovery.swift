@@ -7,10 +7,10 @@ extension Configuration {
         public var periodBlockSeconds = 3600
         /// `RecoverMasterClusterFilters` / `RecoverPrimaryClusterFilters`: clusters with
         /// automated primary recovery. Empty means none (opt-in, as upstream).
-        public var recoverPrimaryClusterFilters = PatternList()
+        public var recoverPrimaryClusterFilters = ClusterFilters()
         /// `RecoverIntermediateMasterClusterFilters`: clusters with automated
         /// `DeadIntermediatePrimary` recovery.
-        public var recoverIntermediatePrimaryClusterFilters = PatternList()
+        public var recoverIntermediatePrimaryClusterFilters = ClusterFilters()
         /// `RecoveryIgnoreHostnameFilters`.
         public var recoveryIgnoreHostnameFilters = PatternList()
         /// `PromotionIgnoreHostnameFilters`.

@@ -61,7 +61,8 @@ public struct PluginServices: Sendable {
             configuration: configuration, logger: logger, environment: environment,
             topology: { await topology?.snapshot() },
             sql: { key, sql, parameters, timeout in
-                let connection = try await connector.connect(key)
+                // The server gives up on the statement when the plugin does.
+                let connection = try await connector.withQueryTimeout(timeout).connect(key)
                 do {
                     let result = try await connection.query(sql, parameters, timeout: timeout)
                     await connection.close()

@@ -56,11 +56,24 @@ public struct ConnInfo: Sendable, Equatable, CustomStringConvertible {
         parameters.map { "\($0.keyword)=\(Self.quote($0.value))" }.joined(separator: " ")
     }
 
-    /// The connection string with any password replaced, safe for logs and the API.
+    /// The connection string with every secret replaced, safe for logs and the API.
     public var description: String {
-        var copy = self
-        if copy["password"] != nil { copy["password"] = "<redacted>" }
-        return copy.text
+        ConnInfo(parameters.map { Self.isSecret($0.keyword) ? Parameter($0.keyword, "<redacted>") : $0 }).text
+    }
+
+    /// The connection string without its secrets (`password`, `sslpassword`, and any keyword
+    /// naming a pass, secret or key, today's or a future libpq's), for storing and serving.
+    public var withoutSecrets: ConnInfo {
+        ConnInfo(parameters.filter { !Self.isSecret($0.keyword) })
+    }
+
+    /// Keywords whose value names a file, not a secret: the file's contents stay on its host.
+    static let fileKeywords: Set<String> = ["sslkey", "sslkeylogfile", "passfile", "sslrootcert", "sslcert", "sslcrl", "sslcrldir"]
+
+    static func isSecret(_ keyword: String) -> Bool {
+        let lowered = keyword.lowercased()
+        guard !fileKeywords.contains(lowered) else { return false }
+        return ["pass", "secret", "key", "token"].contains { lowered.contains($0) }
     }
 
     static func quote(_ value: String) -> String {

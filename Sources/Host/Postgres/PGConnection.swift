@@ -6,8 +6,9 @@ import Foundation
 /// Connect and query use libpq's asynchronous API; whenever libpq would block, the actor
 /// suspends on `SocketPoller` until the socket is ready or the operation's deadline passes.
 /// A deadline that passes closes the connection: after a timeout its protocol state is unknown,
-/// and a fresh connection is cheaper than guessing. Statements on one connection run one at a
-/// time, in call order.
+/// and a fresh connection is cheaper than guessing. The statement is cancelled on the server
+/// first (`PGCancel`), so no backend keeps working, or waiting on a lock, for nobody.
+/// Statements on one connection run one at a time, in call order.
 public actor PGConnection {
     /// `host:port` (or the socket directory), for messages.
     public nonisolated let endpoint: String
@@ -139,6 +140,8 @@ public actor PGConnection {
             try await flush(conn, deadline: deadline, operation: operation)
             return try await collect(conn, deadline: deadline, operation: operation)
         } catch {
+            // Given up on (deadline, or the caller's task cancelled): the server must give up too.
+            if error.code == .timeout || error.code == .cancelled { PGCancel.send(for: conn, endpoint: endpoint) }
             if error.code != .serverError { close() }
             throw error
         }

@@ -17,10 +17,11 @@ extension InstanceOperations {
     func replayProgress(_ key: InstanceKey) async throws -> ReplayProgress {
         try await with(key) { connection in
             let row = try await connection.query("""
-                SELECT pg_is_in_recovery() AS in_recovery,
-                       CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS paused,
-                       pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed,
-                       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS since_replay
+                SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
+                       CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_is_wal_replay_paused() ELSE false END AS paused,
+                       pg_catalog.pg_last_wal_receive_lsn()::pg_catalog.text AS received,
+                       pg_catalog.pg_last_wal_replay_lsn()::pg_catalog.text AS replayed,
+                       extract(epoch FROM pg_catalog.now() - pg_catalog.pg_last_xact_replay_timestamp())::float8 AS since_replay
                 """, timeout: statementTimeout).singleRow()
             let received = try row.decodeIfPresent("received", as: LSN.self)
             let replayed = try row.decodeIfPresent("replayed", as: LSN.self)
@@ -40,20 +41,23 @@ extension InstanceOperations {
     func fenceReadOnly(_ primary: InstanceKey, step: @Sendable (String) async -> Void) async throws -> Int {
         try await with(primary) { connection in
             _ = try await connection.query("ALTER SYSTEM SET default_transaction_read_only = on", timeout: statementTimeout)
-            _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
+            _ = try await connection.query("SELECT pg_catalog.pg_reload_conf()", timeout: statementTimeout)
             try await waitForSetting(primary, connection, readOnly: true)
             await step("\(primary): default_transaction_read_only on (ALTER SYSTEM, reloaded)")
             // pg_terminate_backend is false for a session that ended by itself meanwhile:
             // what counts is that none of them is still there afterwards.
-            let sweep = try await connection.query("""
-                WITH targets AS (SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())
-                SELECT count(*) AS sessions, coalesce(array_agg(pid) FILTER (WHERE NOT pg_terminate_backend(pid, 5000)), '{}')::text AS unconfirmed
+            let sweep = try await longStatement(connection, """
+                WITH targets AS (SELECT pid FROM pg_catalog.pg_stat_activity
+                                 WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid())
+                SELECT pg_catalog.count(*) AS sessions,
+                       coalesce(pg_catalog.array_agg(pid) FILTER (WHERE NOT pg_catalog.pg_terminate_backend(pid, 5000::pg_catalog.int8)),
+                                '{}')::pg_catalog.text AS unconfirmed
                 FROM targets
                 """, timeout: .seconds(30)).singleRow()
             let sessions = try sweep.decode("sessions", as: Int.self)
             let unconfirmed = try sweep.decode("unconfirmed", as: String.self)
             let remaining = try await connection.query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1::int[]) AND backend_type = 'client backend'",
+                "SELECT pg_catalog.count(*) AS n FROM pg_catalog.pg_stat_activity WHERE pid = ANY($1::pg_catalog.int4[]) AND backend_type = 'client backend'",
                 [unconfirmed], timeout: statementTimeout).singleRow().decode("n", as: Int.self)
             guard remaining == 0 else {
                 throw RecoveryError("\(primary): \(remaining) of \(sessions) client sessions did not end within 5 s of pg_terminate_backend")
@@ -68,7 +72,7 @@ extension InstanceOperations {
     func unfence(_ primary: InstanceKey) async throws {
         try await with(primary) { connection in
             _ = try await connection.query("ALTER SYSTEM RESET default_transaction_read_only", timeout: statementTimeout)
-            _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
+            _ = try await connection.query("SELECT pg_catalog.pg_reload_conf()", timeout: statementTimeout)
             try await waitForSetting(primary, connection, readOnly: false)
         }
     }
@@ -76,7 +80,7 @@ extension InstanceOperations {
     /// A reload reaches a session at its next statement, after the postmaster handled it.
     private func waitForSetting(_ key: InstanceKey, _ connection: PGConnection, readOnly: Bool) async throws {
         for _ in 0..<250 {
-            let row = try await connection.query("SELECT current_setting('default_transaction_read_only')::bool AS read_only",
+            let row = try await connection.query("SELECT pg_catalog.current_setting('default_transaction_read_only')::pg_catalog.bool AS read_only",
                                                  timeout: statementTimeout).singleRow()
             if try row.decode("read_only", as: Bool.self) == readOnly { return }
             try await Task.sleep(for: .milliseconds(20))
@@ -112,14 +116,14 @@ extension InstanceOperations {
     /// The timeline a primary writes now (from its WAL file name: pg_control's is only
     /// updated at the checkpoint after a promotion).
     private func currentTimeline(_ connection: PGConnection) async throws -> Int {
-        let name = try await connection.query("SELECT pg_walfile_name(pg_current_wal_lsn()) AS f", timeout: statementTimeout)
+        let name = try await connection.query("SELECT pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()) AS f", timeout: statementTimeout)
             .singleRow().decode("f", as: String.self)
         guard let timeline = Int(name.prefix(8), radix: 16) else { throw RecoveryError("unexpected WAL file name \(name)") }
         return timeline
     }
 
     private func currentLSN(_ connection: PGConnection) async throws -> LSN {
-        try await connection.query("SELECT pg_current_wal_lsn()::text AS lsn", timeout: statementTimeout).singleRow().decode("lsn", as: LSN.self)
+        try await connection.query("SELECT pg_catalog.pg_current_wal_lsn()::pg_catalog.text AS lsn", timeout: statementTimeout).singleRow().decode("lsn", as: LSN.self)
     }
 
     /// Waits until `standby` is in recovery and streams `primary`'s current timeline from it,
@@ -153,11 +157,12 @@ extension InstanceOperations {
             let deadline = ContinuousClock.now + wait
             while true {
                 let rows = try await connection.query(
-                    "SELECT active FROM pg_replication_slots WHERE slot_name = $1 AND slot_type = 'physical'", [slot],
+                    "SELECT active FROM pg_catalog.pg_replication_slots WHERE slot_name = $1::pg_catalog.name AND slot_type = 'physical'", [slot],
                     timeout: statementTimeout).rows
                 guard let row = rows.first else { return false }
                 if !(try row.decode("active", as: Bool.self)) {
-                    _ = try await connection.query("SELECT pg_drop_replication_slot($1)", [slot], timeout: statementTimeout)
+                    _ = try await connection.query("SELECT pg_catalog.pg_drop_replication_slot($1::pg_catalog.name)", [slot],
+                                                   timeout: statementTimeout)
                     return true
                 }
                 guard ContinuousClock.now < deadline else { return false }

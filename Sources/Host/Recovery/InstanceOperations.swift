@@ -10,7 +10,8 @@ struct InstanceOperations: Sendable {
     let statementTimeout: Duration
 
     init(connector: Connector, statementTimeout: Duration = .seconds(5)) {
-        self.connector = connector
+        // The server-side statement_timeout and lock_timeout of these sessions follow it.
+        self.connector = connector.withQueryTimeout(statementTimeout)
         self.statementTimeout = statementTimeout
     }
 
@@ -38,9 +39,10 @@ struct InstanceOperations: Sendable {
 
     func standbyState(_ key: InstanceKey, on connection: PGConnection) async throws -> StandbyState {
         let row = try await connection.query("""
-            SELECT pg_is_in_recovery() AS in_recovery, pg_last_wal_receive_lsn()::text AS received,
-                   pg_last_wal_replay_lsn()::text AS replayed, current_setting('primary_conninfo') AS conninfo,
-                   current_setting('primary_slot_name') AS slot
+            SELECT pg_catalog.pg_is_in_recovery() AS in_recovery, pg_catalog.pg_last_wal_receive_lsn()::pg_catalog.text AS received,
+                   pg_catalog.pg_last_wal_replay_lsn()::pg_catalog.text AS replayed,
+                   pg_catalog.current_setting('primary_conninfo') AS conninfo,
+                   pg_catalog.current_setting('primary_slot_name') AS slot
             """, timeout: statementTimeout).singleRow()
         return StandbyState(
             inRecovery: try row.decode("in_recovery", as: Bool.self),
@@ -71,8 +73,8 @@ struct InstanceOperations: Sendable {
             let forkPoint = state.held
             let seconds = max(1, Int(promoteTimeout.components.seconds))
             await step("promoting \(key) with pg_promote(true, \(seconds)) at \(forkPoint)")
-            let promoted = try await connection.query("SELECT pg_promote(true, $1::int) AS done", [String(seconds)],
-                                                      timeout: promoteTimeout + .seconds(2)).singleRow()
+            let promoted = try await longStatement(connection, "SELECT pg_catalog.pg_promote(true, $1::pg_catalog.int4) AS done",
+                                                   [String(seconds)], timeout: promoteTimeout + .seconds(2)).singleRow()
             guard try promoted.decode("done", as: Bool.self) else {
                 throw RecoveryError("pg_promote on \(key) did not finish within \(seconds) s; check its log")
             }
@@ -81,7 +83,7 @@ struct InstanceOperations: Sendable {
             // it into the old timeline: the new one forks at the end of that, which these
             // (frozen since the promotion) report.
             let after = try await connection.query(
-                "SELECT pg_last_wal_receive_lsn()::text AS received, pg_last_wal_replay_lsn()::text AS replayed",
+                "SELECT pg_catalog.pg_last_wal_receive_lsn()::pg_catalog.text AS received, pg_catalog.pg_last_wal_replay_lsn()::pg_catalog.text AS replayed",
                 timeout: statementTimeout).singleRow()
             let received = try after.decodeIfPresent("received", as: LSN.self) ?? forkPoint
             let replayed = try after.decodeIfPresent("replayed", as: LSN.self) ?? forkPoint
@@ -91,7 +93,7 @@ struct InstanceOperations: Sendable {
 
     private func makeWritable(_ key: InstanceKey, _ connection: PGConnection, step: @Sendable (String) async -> Void) async throws {
         let row = try await connection.query(
-            "SELECT pg_is_in_recovery() AS in_recovery, current_setting('default_transaction_read_only')::bool AS read_only",
+            "SELECT pg_catalog.pg_is_in_recovery() AS in_recovery, pg_catalog.current_setting('default_transaction_read_only')::pg_catalog.bool AS read_only",
             timeout: statementTimeout).singleRow()
         guard !(try row.decode("in_recovery", as: Bool.self)) else {
             throw RecoveryError("\(key) is still in recovery after pg_promote")
@@ -99,10 +101,10 @@ struct InstanceOperations: Sendable {
         guard try row.decode("read_only", as: Bool.self) else { return }
         await step("\(key) had default_transaction_read_only on; switching it off")
         _ = try await connection.query("ALTER SYSTEM SET default_transaction_read_only = off", timeout: statementTimeout)
-        _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
+        _ = try await connection.query("SELECT pg_catalog.pg_reload_conf()", timeout: statementTimeout)
         // The reload reaches this session at its next statement; give the postmaster a moment.
         for _ in 0..<50 {
-            let check = try await connection.query("SELECT current_setting('default_transaction_read_only')::bool AS read_only",
+            let check = try await connection.query("SELECT pg_catalog.current_setting('default_transaction_read_only')::pg_catalog.bool AS read_only",
                                                     timeout: statementTimeout).singleRow()
             if !(try check.decode("read_only", as: Bool.self)) { return }
             try await Task.sleep(for: .milliseconds(20))
@@ -132,8 +134,11 @@ struct InstanceOperations: Sendable {
                 try await ensureSlot(state.primarySlotName, on: primary)
                 await step("replication slot \(state.primarySlotName) present on \(primary)")
             }
+            if let problem = await hideStatementsFromServerLogs(connection) {
+                await step("\(standby): \(problem)")
+            }
             _ = try await connection.query("ALTER SYSTEM SET primary_conninfo = \(try SQLQuote.literal(conninfo.text))", timeout: statementTimeout)
-            _ = try await connection.query("SELECT pg_reload_conf()", timeout: statementTimeout)
+            _ = try await connection.query("SELECT pg_catalog.pg_reload_conf()", timeout: statementTimeout)
             await step("\(standby): primary_conninfo now points at \(primary) (other parameters kept); reloaded")
             try await waitStreaming(standby, from: primary, connection, timeout: verifyTimeout)
         }
@@ -142,7 +147,8 @@ struct InstanceOperations: Sendable {
     private func ensureSlot(_ name: String, on primary: InstanceKey) async throws {
         try await with(primary) { connection in
             do {
-                _ = try await connection.query("SELECT pg_create_physical_replication_slot($1, true)", [name], timeout: statementTimeout)
+                _ = try await connection.query("SELECT pg_catalog.pg_create_physical_replication_slot($1::pg_catalog.name, true)", [name],
+                                               timeout: statementTimeout)
             } catch let error as PGError where error.sqlState == "42710" {
                 // duplicate_object: the slot is already there, which is all we need.
             }
@@ -158,7 +164,7 @@ struct InstanceOperations: Sendable {
         var last = "no WAL receiver"
         while ContinuousClock.now < deadline {
             let rows = try await connection.query(
-                "SELECT status, sender_host, sender_port, received_tli FROM pg_stat_wal_receiver", timeout: statementTimeout).rows
+                "SELECT status, sender_host, sender_port, received_tli FROM pg_catalog.pg_stat_wal_receiver", timeout: statementTimeout).rows
             if let row = rows.first {
                 let status = try row.decodeIfPresent("status", as: String.self) ?? ""
                 let host = try row.decodeIfPresent("sender_host", as: String.self)
@@ -171,5 +177,52 @@ struct InstanceOperations: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw RecoveryError("\(standby) is not streaming from \(primary)\(timeline.map { " on timeline \($0)" } ?? "") \(timeout) after the change (\(last)); check its log")
+    }
+
+    /// Runs one statement that may take longer than `statementTimeout`: the session's
+    /// server-side `statement_timeout` and `lock_timeout` are raised to its client deadline for
+    /// it and restored after.
+    func longStatement(_ connection: PGConnection, _ sql: String, _ parameters: [String?] = [],
+                       timeout: Duration) async throws -> PGResult {
+        try await setServerTimeouts(connection, timeout)
+        let result = try await connection.query(sql, parameters, timeout: timeout)
+        try await setServerTimeouts(connection, statementTimeout)
+        return result
+    }
+
+    private func setServerTimeouts(_ connection: PGConnection, _ timeout: Duration) async throws {
+        _ = try await connection.query("""
+            SELECT pg_catalog.set_config('statement_timeout', $1::pg_catalog.text, false),
+                   pg_catalog.set_config('lock_timeout', $1::pg_catalog.text, false)
+            """, [String(Connector.milliseconds(timeout))], timeout: statementTimeout)
+    }
+
+    /// Keeps the next statements of this session (an `ALTER SYSTEM SET primary_conninfo` that
+    /// carries the standby's replication password) out of the server log, out of
+    /// `pg_stat_statements` and out of `pg_stat_activity`, whatever the server's logging
+    /// settings. `ALTER SYSTEM` cannot run in a transaction block, so these are session
+    /// settings (the connection closes after the operation). Setting
+    /// `pg_stat_statements.track_utility` when the extension is not loaded only creates a
+    /// placeholder, which is harmless. A login that may not change these settings (not a
+    /// superuser) gets a warning back, not a failure: the re-pointing matters more.
+    func hideStatementsFromServerLogs(_ connection: PGConnection) async -> String? {
+        let settings = [
+            ("log_statement", "none"), ("log_min_error_statement", "panic"), ("log_min_duration_statement", "-1"),
+            ("log_min_duration_sample", "-1"), ("log_transaction_sample_rate", "0"), ("debug_print_parse", "off"),
+            ("debug_print_rewritten", "off"), ("debug_print_plan", "off"), ("track_activities", "off"),
+            ("pg_stat_statements.track_utility", "off"),
+        ]
+        // Settings this server does not know (older majors) are skipped; dotted names are custom.
+        do {
+            _ = try await connection.query("""
+            SELECT pg_catalog.set_config(s.name, s.value, false)
+            FROM pg_catalog.unnest($1::pg_catalog.text[], $2::pg_catalog.text[]) AS s(name, value)
+            WHERE s.name OPERATOR(pg_catalog.~~) '%.%' OR s.name IN (SELECT p.name FROM pg_catalog.pg_settings p)
+            """, ["{" + settings.map(\.0).joined(separator: ",") + "}", "{" + settings.map(\.1).joined(separator: ",") + "}"],
+                                           timeout: statementTimeout)
+            return nil
+        } catch {
+            return "could not keep the statement out of the server log (\(error.message)); its primary_conninfo may be logged"
+        }
     }
 }

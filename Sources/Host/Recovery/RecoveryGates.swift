@@ -30,7 +30,7 @@ enum RecoveryGates {
         let filters = entry.code == .deadIntermediatePrimary
             ? configuration.recoverIntermediatePrimaryClusterFilters : configuration.recoverPrimaryClusterFilters
         let filterName = entry.code == .deadIntermediatePrimary ? "RecoverIntermediateMasterClusterFilters" : "RecoverMasterClusterFilters"
-        guard filters.matches(entry.clusterName) || (!facts.clusterAlias.isEmpty && filters.matches(facts.clusterAlias)) else {
+        guard filters.matches(name: entry.clusterName, alias: facts.clusterAlias) else {
             return .skip("cluster \(entry.clusterName) does not match \(filterName)")
         }
         if let pattern = configuration.recoveryIgnoreHostnameFilters.firstMatchingPattern(in: entry.instance.host) {

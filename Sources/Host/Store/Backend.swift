@@ -16,6 +16,7 @@ public final class Backend: Sendable {
     /// `upTo` stops at a given migration; tests use it to build an older schema.
     public static func open(path: String, upTo lastMigration: String? = nil) throws(StoreError) -> Backend {
         try prepareDirectory(for: path)
+        try restrictFiles(of: path)
         let database: DatabasePool
         do {
             var configuration = GRDB.Configuration()
@@ -84,12 +85,33 @@ public final class Backend: Sendable {
     }
 }
 
+extension Backend {
+    /// The database file is created 0600 whatever the umask (SQLite gives its `-wal` and `-shm`
+    /// files the database file's mode); an existing file, or its companions, readable by group
+    /// or others loses those bits.
+    static func restrictFiles(of path: String) throws(StoreError) {
+        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError(path: path, message: "cannot create: \(String(cString: strerror(errno))); fix the permissions of its directory")
+        }
+        close(fd)
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { continue }
+            if chmod(file, info.st_mode & 0o700) != 0 {
+                throw StoreError(path: path, message: "cannot make \(file) private (mode 0600): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
 /// `mkdir -p` with the OS's reason on failure (Foundation's message hides errno).
 private func makeDirectories(_ path: String) -> String? {
     var prefix = path.hasPrefix("/") ? "" : "."
     for component in path.split(separator: "/") {
         prefix += "/" + component
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+        // Only the daemon's user reads its state (recovery history, hook output, conninfos).
+        if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
             return "\(prefix): \(String(cString: strerror(errno)))"
         }
     }

@@ -16,11 +16,11 @@ enum ProbeQuery {
 
     static let identitySQL = """
         SELECT
-          current_setting('server_version_num') AS version_num,
-          current_setting('server_version') AS version,
-          (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier,
-          extract(epoch FROM pg_postmaster_start_time())::text AS started_at,
-          current_setting('data_directory') AS data_directory
+          pg_catalog.current_setting('server_version_num') AS version_num,
+          pg_catalog.current_setting('server_version') AS version,
+          (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) AS system_identifier,
+          extract(epoch FROM pg_catalog.pg_postmaster_start_time())::text AS started_at,
+          pg_catalog.current_setting('data_directory') AS data_directory
         """
 
     static func parseIdentity(_ row: PGRow) throws(PGError) -> Identity {
@@ -36,35 +36,35 @@ enum ProbeQuery {
 
     static let sql = """
         SELECT
-          pg_is_in_recovery() AS in_recovery,
-          CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
-          CASE WHEN pg_is_in_recovery()
-               THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
-               ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
-          pg_last_wal_receive_lsn()::text AS receive_lsn,
-          pg_last_wal_replay_lsn()::text AS replay_lsn,
-          extract(epoch FROM pg_last_xact_replay_timestamp())::float8 AS replay_ts,
-          extract(epoch FROM now())::float8 AS now_ts,
-          CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS replay_paused,
-          (SELECT json_build_object('status', status, 'senderHost', sender_host, 'senderPort', sender_port,
+          pg_catalog.pg_is_in_recovery() AS in_recovery,
+          CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL ELSE pg_catalog.pg_current_wal_lsn()::text END AS current_lsn,
+          CASE WHEN pg_catalog.pg_is_in_recovery()
+               THEN coalesce((SELECT received_tli FROM pg_catalog.pg_stat_wal_receiver), (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()))
+               ELSE ('x' || pg_catalog.substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
+          pg_catalog.pg_last_wal_receive_lsn()::text AS receive_lsn,
+          pg_catalog.pg_last_wal_replay_lsn()::text AS replay_lsn,
+          extract(epoch FROM pg_catalog.pg_last_xact_replay_timestamp())::float8 AS replay_ts,
+          extract(epoch FROM pg_catalog.now())::float8 AS now_ts,
+          CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_is_wal_replay_paused() ELSE false END AS replay_paused,
+          (SELECT pg_catalog.json_build_object('status', status, 'senderHost', sender_host, 'senderPort', sender_port,
                                     'slotName', slot_name, 'receivedTimeline', received_tli)::text
-             FROM pg_stat_wal_receiver) AS wal_receiver,
-          (SELECT coalesce(json_agg(json_build_object(
-                    'applicationName', a.application_name, 'clientAddress', host(a.client_addr),
+             FROM pg_catalog.pg_stat_wal_receiver) AS wal_receiver,
+          (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+                    'applicationName', a.application_name, 'clientAddress', pg_catalog.host(a.client_addr),
                     'clientHostname', a.client_hostname, 'state', w.state, 'sentLSN', w.sent_lsn::text,
                     'flushLSN', w.flush_lsn::text, 'replayLSN', w.replay_lsn::text, 'syncState', w.sync_state,
                     'replayLagSeconds', extract(epoch FROM w.replay_lag)::float8))::text, '[]')
              -- pg_stat_replication without its view: only the WAL senders' own activity rows.
-             FROM pg_stat_get_wal_senders() w, LATERAL pg_stat_get_activity(w.pid) a) AS replicas,
-          current_setting('synchronous_standby_names') AS synchronous_standby_names,
-          current_setting('primary_conninfo') AS primary_conninfo,
-          current_setting('primary_slot_name') AS primary_slot_name,
-          current_setting('cluster_name') AS cluster_name,
-          current_setting('wal_receiver_timeout') AS wal_receiver_timeout,
-          current_setting('default_transaction_read_only') AS default_transaction_read_only,
-          current_setting('wal_log_hints') AS wal_log_hints,
-          current_setting('data_checksums') AS data_checksums,
-          current_setting('port') AS port
+             FROM pg_catalog.pg_stat_get_wal_senders() w, LATERAL pg_catalog.pg_stat_get_activity(w.pid) a) AS replicas,
+          pg_catalog.current_setting('synchronous_standby_names') AS synchronous_standby_names,
+          pg_catalog.current_setting('primary_conninfo') AS primary_conninfo,
+          pg_catalog.current_setting('primary_slot_name') AS primary_slot_name,
+          pg_catalog.current_setting('cluster_name') AS cluster_name,
+          pg_catalog.current_setting('wal_receiver_timeout') AS wal_receiver_timeout,
+          pg_catalog.current_setting('default_transaction_read_only') AS default_transaction_read_only,
+          pg_catalog.current_setting('wal_log_hints') AS wal_log_hints,
+          pg_catalog.current_setting('data_checksums') AS data_checksums,
+          pg_catalog.current_setting('port') AS port
         """
 
     private struct RawReceiver: Decodable {
@@ -118,8 +118,8 @@ enum ProbeQuery {
                 state: r.state, sentLSN: r.sentLSN.flatMap { LSN($0) }, flushLSN: r.flushLSN.flatMap { LSN($0) },
                 replayLSN: r.replayLSN.flatMap { LSN($0) }, syncState: r.syncState, replayLagSeconds: r.replayLagSeconds)
         }
-        var conninfo = (try? ConnInfo(parsing: try row.text("primary_conninfo") ?? "")) ?? ConnInfo()
-        conninfo["password"] = nil
+        // Stored, served by the API and shown to plugins: no password, sslpassword or other secret.
+        let conninfo = ((try? ConnInfo(parsing: try row.text("primary_conninfo") ?? "")) ?? ConnInfo()).withoutSecrets
         return InstanceProbe(
             isPrimary: isPrimary,
             versionNumber: identity.versionNumber,
