@@ -20,10 +20,10 @@ struct ConfigAliasTests {
     func recoverPrimaryClusterFilters() throws {
         let primary = try parseConfig(#"{"RecoverPrimaryClusterFilters": ["^prod-"]}"#).configuration
         let master = try parseConfig(#"{"RecoverMasterClusterFilters": ["^prod-"]}"#).configuration
-        #expect(primary.recovery.recoverPrimaryClusterFilters == PatternList(["^prod-"]))
+        #expect(primary.recovery.recoverPrimaryClusterFilters == ClusterFilters(["^prod-"]))
         #expect(primary == master)
-        #expect(primary.recovery.recoverPrimaryClusterFilters.matches("prod-db1:5432"))
-        #expect(!primary.recovery.recoverPrimaryClusterFilters.matches("test-db1:5432"))
+        #expect(primary.recovery.recoverPrimaryClusterFilters.matches(name: "prod-db1:5432", alias: ""))
+        #expect(!primary.recovery.recoverPrimaryClusterFilters.matches(name: "test-db1:5432", alias: ""))
     }
 
     @Test("PostPrimaryFailoverProcesses is PostMasterFailoverProcesses")

@@ -123,7 +123,7 @@ struct ConfigDefaultsTests {
         #expect(config.discovery.instancePollSeconds == 3)
         #expect(config.recovery.failureDetectionPeriodBlockSeconds == 60)
         #expect(config.recovery.periodBlockSeconds == 60)
-        #expect(config.recovery.recoverPrimaryClusterFilters.matches("pg1:5432"))
+        #expect(config.recovery.recoverPrimaryClusterFilters.matches(name: "pg1:5432", alias: ""))
         #expect(config.hooks.postPrimaryFailover == ["echo \"promoted ${ORC_SUCCESSOR_HOST}\" >> /tmp/recovery.log"])
         #expect(config.discoverySeedAddresses == [HostPort(host: "pg1", port: 5432), HostPort(host: "pg2", port: 5432)])
         #expect(config.clusters.alias(forClusterName: "pg1:5432") == "main")

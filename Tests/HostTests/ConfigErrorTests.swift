@@ -96,8 +96,10 @@ struct ConfigErrorTests {
 
     @Test("a string where a list is expected")
     func stringForList() {
-        expectRefusal(#"{"RecoverMasterClusterFilters": ".*"}"#, key: "RecoverMasterClusterFilters", value: #"".*""#,
+        expectRefusal(#"{"RecoveryIgnoreHostnameFilters": ".*"}"#, key: "RecoveryIgnoreHostnameFilters", value: #"".*""#,
                       expecting: "a list of regular expressions")
+        expectRefusal(#"{"RecoverMasterClusterFilters": ".*"}"#, key: "RecoverMasterClusterFilters", value: #"".*""#,
+                      expecting: "a list of cluster filters")
     }
 
     @Test("an integer too large for the platform is refused, not wrapped")
@@ -174,7 +176,9 @@ struct ConfigErrorTests {
         // VerifyReplicationFilters is a boolean (MySQL replication filters), not a regex list.
         let filterKeys = ConfigKeys.all.filter { $0.name.hasSuffix("Filters") && $0.name != "VerifyReplicationFilters" }
         #expect(filterKeys.count >= 10)
-        #expect(filterKeys.allSatisfy { $0.typeName == "list of regex" })
+        // The cluster filters also take "*", "alias=..." and "alias~=..." (ClusterFilters).
+        #expect(filterKeys.allSatisfy { $0.typeName == ($0.name.hasPrefix("Recover") && $0.name.hasSuffix("ClusterFilters")
+                                                         ? "list of cluster filters" : "list of regex") })
         for key in filterKeys {
             expectRefusal("{\"\(key.name)\": [\"ok\", \"(unclosed\"]}", key: "\(key.name)[1]", value: #""(unclosed""#,
                           expecting: "a valid regular expression")

@@ -73,3 +73,51 @@ struct ConnInfoTests {
         #expect(info.description.contains("user=u"))
     }
 }
+
+@Suite("Secrets and session settings in connection strings")
+struct ConnInfoSecretsTests {
+    @Test("primary_conninfo as stored and served keeps no password, sslpassword or other secret; file paths stay")
+    func secretsRemoved() throws {
+        let info = try ConnInfo(parsing: "user=r password=p1 sslpassword=p2 host=h sslkey=/k.pem sslrootcert=/ca.pem passfile=/pgpass "
+            + "sslcert=/c.pem some_future_secret=s oauth_client_secret=t keepalives=1 application_name=n")
+        let kept = info.withoutSecrets
+        #expect(kept.parameters.map(\.keyword) == ["user", "host", "sslkey", "sslrootcert", "passfile", "sslcert", "keepalives",
+                                                   "application_name"])
+        #expect(!kept.text.contains("p1") && !kept.text.contains("p2") && !kept.text.contains("=s ") && !kept.text.contains("=t"))
+        #expect(!info.description.contains("p1") && !info.description.contains("p2"))
+        #expect(info.description.contains("sslpassword=<redacted>"))
+    }
+
+    @Test("every daemon session pins search_path, standard_conforming_strings and server timeouts equal to its deadline")
+    func sessionOptions() {
+        let connector = Connector(user: "u", password: "p", sslMode: "verify-full", queryTimeout: .milliseconds(2500))
+        let info = connector.conninfo(for: InstanceKey(host: "db1", port: 5432))
+        #expect(info["options"] == "-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on "
+            + "-c statement_timeout=2500 -c lock_timeout=2500")
+        #expect(connector.withQueryTimeout(.seconds(7)).conninfo(for: InstanceKey(host: "db1", port: 5432))["options"]?
+            .hasSuffix("statement_timeout=7000 -c lock_timeout=7000") == true)
+        // ProxySQL's admin port knows no PostgreSQL settings.
+        let proxy = Connector(user: "u", password: "p", sslMode: "require", pinsSessionSettings: false)
+        #expect(proxy.conninfo(for: InstanceKey(host: "p", port: 6132))["options"] == nil)
+    }
+
+    @Test("TLS keys reach libpq: sslrootcert, sslcert, sslkey, sslcrl, channel_binding")
+    func tlsKeys() throws {
+        let loaded = try parseConfig("""
+            {"PostgreSQLSSLMode": "verify-full", "PostgreSQLTopologySSLCAFile": "/etc/orc/ca.pem",
+             "PostgreSQLTopologySSLCertFile": "/etc/orc/client.pem", "PostgreSQLTopologySSLPrivateKeyFile": "/etc/orc/client.key",
+             "PostgreSQLTopologySSLCRLFile": "/etc/orc/crl.pem", "PostgreSQLChannelBinding": "require"}
+            """)
+        let info = Connector(loaded.configuration).conninfo(for: InstanceKey(host: "db1", port: 5432))
+        #expect(info["sslmode"] == "verify-full")
+        #expect(info["sslrootcert"] == "/etc/orc/ca.pem")
+        #expect(info["sslcert"] == "/etc/orc/client.pem")
+        #expect(info["sslkey"] == "/etc/orc/client.key")
+        #expect(info["sslcrl"] == "/etc/orc/crl.pem")
+        #expect(info["channel_binding"] == "require")
+        #expect(throws: ConfigError.self) { try parseConfig(#"{"PostgreSQLChannelBinding": "always"}"#) }
+        // Defaults: libpq's own (no file keywords, channel_binding=prefer).
+        let plain = Connector(try parseConfig("{}").configuration).conninfo(for: InstanceKey(host: "db1", port: 5432))
+        #expect(plain["sslrootcert"] == nil && plain["channel_binding"] == "prefer")
+    }
+}

@@ -21,7 +21,7 @@ struct RecoveryGatesTests {
 
     static func configuration(_ filters: [String] = [".*"]) -> Configuration.Recovery {
         var recovery = Configuration.Recovery()
-        recovery.recoverPrimaryClusterFilters = PatternList(filters)
+        recovery.recoverPrimaryClusterFilters = ClusterFilters(filters)
         recovery.recoveryIgnoreHostnameFilters = PatternList(["^ignored"])
         return recovery
     }
@@ -30,7 +30,11 @@ struct RecoveryGatesTests {
         ("all clear", facts(), [".*"], "proceed"),
         ("not actionable", facts(code: .unreachablePrimary), [".*"], "skip"),
         ("no filter matches", facts(), ["^other$"], "skip"),
-        ("the alias (e.g. from a cluster-name plugin) matches", facts(alias: "payments"), ["^payments$"], "proceed"),
+        ("the alias (e.g. from a cluster-name plugin) matches exactly", facts(alias: "payments"), ["payments"], "proceed"),
+        ("alias=", facts(alias: "payments"), ["alias=payments"], "proceed"),
+        ("alias~=", facts(alias: "payments"), ["alias~=^pay"], "proceed"),
+        ("*", facts(), ["*"], "proceed"),
+        ("a regex is not matched against the alias", facts(alias: "payments"), ["^payments$"], "skip"),
         ("empty filters: opt-in", facts(), [], "skip"),
         ("global switch off", facts(disabled: true), [".*"], "skip"),
         ("downtimed", facts(downtimed: true), [".*"], "skip"),

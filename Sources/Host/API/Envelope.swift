@@ -13,6 +13,8 @@ struct Envelope<Details: Encodable & Sendable>: ResponseGenerator, Encodable, Se
     var code: Code
     var message: String
     var details: Details?
+    /// The HTTP status of an `ERROR` answer (500 unless a route says otherwise).
+    var errorStatus: HTTPResponse.Status = .internalServerError
 
     enum CodingKeys: String, CodingKey {
         case code = "Code"
@@ -21,7 +23,7 @@ struct Envelope<Details: Encodable & Sendable>: ResponseGenerator, Encodable, Se
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONBody(self, status: code == .ok ? .ok : .internalServerError).response(from: request, context: context)
+        try JSONBody(self, status: code == .ok ? .ok : errorStatus).response(from: request, context: context)
     }
 }
 

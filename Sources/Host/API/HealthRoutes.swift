@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// `/api/health` and `/api/status`: Orchestrator's shape, so load balancers and scripts that
-/// read `Code` or `Details.Healthy` keep working. Healthy means the backend database answers.
+/// read `Code` or `Details.Healthy` keep working. Healthy means the backend database answers
+/// and takes writes (a full disk or read-only file system answers 503 with the reason).
 /// `/api/leader-check`: this daemon runs alone, so it is always the leader (200, `"OK"`).
 struct HealthRoutes: APIRouteCollection {
     let backend: Backend
@@ -57,7 +58,9 @@ struct HealthRoutes: APIRouteCollection {
 
     func health() async -> Envelope<Health> {
         let details = await check()
-        return details.error.map { Envelope(code: .error, message: "Application node is unhealthy: \($0)", details: details) }
+        // 503: a load balancer or monitor takes this node out; the reason is in the body.
+        return details.error.map { Envelope(code: .error, message: "Application node is unhealthy: \($0)", details: details,
+                                            errorStatus: .serviceUnavailable) }
             ?? Envelope(code: .ok, message: "Application node is healthy", details: details)
     }
 

@@ -114,7 +114,8 @@ enum ConfigKeys {
         .flag("AuditToSyslog", \.audit.toSyslog, .backend, doc: "Also send audit entries to syslog."),
         .flag("AuditToBackendDB", \.audit.toBackendDB, .backend, doc: "Also store audit entries in the backend (`/api/audit`)."),
         .integer("AuditPurgeDays", \.audit.purgeDays, .backend, unit: .days, minimum: 1,
-                 doc: "Audit entries older than this are purged."),
+                 doc: "Audit entries, ended recoveries with their steps, and instance role changes older than this "
+                    + "are purged (hourly)."),
     ]
 
     // MARK: discovery
@@ -168,7 +169,9 @@ enum ConfigKeys {
     static let clusters: [Key] = [
         clusterNameToAlias,
         .text("DetectClusterAliasQuery", \.clusters.detectClusterAliasQuery, .clusters,
-              doc: "SQL run on a cluster's primary; one row, one column: the cluster alias."),
+              doc: "SQL run on a cluster's primary; one row, one column: the cluster alias. Runs with "
+                + "`search_path=pg_catalog,pg_temp` and the probe deadline as `statement_timeout`: qualify your "
+                + "tables (`SELECT alias FROM meta.cluster`)."),
         .text("DetectClusterDomainQuery", \.clusters.detectClusterDomainQuery, .clusters,
               doc: "SQL run on a cluster's primary; one row, one column: the cluster's domain (VIP / DNS name)."),
         .text("DetectInstanceAliasQuery", \.clusters.detectInstanceAliasQuery, .clusters,

@@ -44,8 +44,9 @@ extension RecoveryCoordinator {
 
         let probe = snapshot.records[primary]?.probe
         let identity = Self.clusterIdentity(systemIdentifier: probe?.systemIdentifier, clusterName: cluster)
+        let ended = await environment.finishes.endedUIDs
         if let running = try? await environment.backend.recoveries(probe.map { .systemIdentifier($0.systemIdentifier) } ?? .cluster(cluster), limit: 20)
-            .first(where: \.isActive) {
+            .first(where: { $0.isActive && !ended.contains($0.uid) }) {
             return .failure(RecoveryError("recovery \(running.uid) of this cluster is in progress"))
         }
         let entry = AnalysisEntry(

@@ -18,6 +18,14 @@ public actor RecoveryCoordinator: Service {
     private var passRunning = false
     private var passRequested = false
     let processToken: String
+    private let started = ContinuousClock.now
+    private var lastDowntimes: [Downtime] = []
+    private var downtimeReadError: String?
+    private var unmatchedFiltersLogged: Set<String> = []
+    private var loggedSkips: [InstanceKey: String] = [:]
+    /// Unmatched cluster filters are reported only after discovery had this long.
+    static let filterCheckDelay: Duration = .seconds(60)
+    static let purgeInterval: Duration = .seconds(3600)
 
     /// While a primary's fate is open, its cluster is re-probed this often.
     static let emergentProbeInterval: Duration = .milliseconds(50)
@@ -37,7 +45,7 @@ public actor RecoveryCoordinator: Service {
             configuration: configuration, backend: backend, topology: topology,
             operations: InstanceOperations(connector: Connector(configuration)),
             hooks: HookRunner(configuration.hooks), plugins: plugins, logger: logger,
-            hostname: ProcessInfo.processInfo.hostName)
+            hostname: ProcessInfo.processInfo.hostName, finishes: RecoveryFinishes(backend: backend, logger: logger))
         self.processToken = processToken
     }
 
@@ -54,6 +62,12 @@ public actor RecoveryCoordinator: Service {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))
                         await self.requestPass()
+                    }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await self.purgeHistory()
+                        try? await Task.sleep(for: Self.purgeInterval)
                     }
                 }
                 await group.next()
@@ -87,7 +101,17 @@ public actor RecoveryCoordinator: Service {
 
     private func pass() async {
         let snapshot = await environment.topology.state.snapshot()
-        let downtimes = (try? await environment.backend.activeDowntimes()) ?? []
+        // Unreadable downtimes: analyse with the last ones read, and let no automated recovery
+        // start until they can be read (`facts`).
+        let downtimes: [Downtime]
+        do {
+            downtimes = try await environment.backend.activeDowntimes()
+            lastDowntimes = downtimes
+            downtimeReadError = nil
+        } catch {
+            downtimes = lastDowntimes
+            downtimeReadError = "\(error)"
+        }
         let context = Analyzer.Context(
             downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0.endsAt) }) { a, _ in a },
             reasonableReplicationLagSeconds: Double(environment.configuration.analysis.reasonableReplicationLagSeconds))
@@ -102,12 +126,43 @@ public actor RecoveryCoordinator: Service {
             announceSplitBrain(from: latest, to: entries, snapshot)
         }
         latest = entries
+        logUnmatchedFilters(snapshot)
         DaemonMetrics.analysis(entries)
         if probeWhileUndecided(entries, snapshot) { scheduleEmergentPass() }
         let actionable = Set(entries.filter(\.isActionable).map(\.instance))
         blocked = blocked.filter { actionable.contains($0.key) }
         for entry in entries where entry.isActionable {
             _ = await consider(entry, snapshot: snapshot, manual: nil)
+        }
+        loggedSkips = loggedSkips.filter { actionable.contains($0.key) }
+    }
+
+    /// A cluster filter that matches none of the clusters known (once the first discovery had
+    /// time to finish) is most likely a typo or an alias that never came: logged once.
+    private func logUnmatchedFilters(_ snapshot: TopologySnapshot) {
+        guard ContinuousClock.now - started > Self.filterCheckDelay, !snapshot.graph.clusterNames.isEmpty else { return }
+        let configuration = environment.configuration
+        let clusters = snapshot.graph.clusterNames.map { ($0, ClusterAliases.alias(of: $0, in: snapshot, configuration: configuration)) }
+        for (key, list) in [("RecoverMasterClusterFilters", configuration.recovery.recoverPrimaryClusterFilters),
+                            ("RecoverIntermediateMasterClusterFilters", configuration.recovery.recoverIntermediatePrimaryClusterFilters)] {
+            for filter in list.filters where !unmatchedFiltersLogged.contains("\(key) \(filter)") {
+                let single = ClusterFilters([filter])
+                guard !clusters.contains(where: { single.matches(name: $0.0, alias: $0.1) }) else { continue }
+                unmatchedFiltersLogged.insert("\(key) \(filter)")
+                environment.logger.warning("\(key) entry \"\(filter)\" matches none of the known clusters "
+                    + "(\(clusters.map { $0.1.isEmpty ? $0.0 : "\($0.0) alias \($0.1)" }.joined(separator: ", "))); check it")
+            }
+        }
+    }
+
+    /// `AuditPurgeDays`: recovery history and role changes older than that go.
+    private func purgeHistory() async {
+        let days = environment.configuration.audit.purgeDays
+        do {
+            let removed = try await environment.backend.purgeHistory(before: Date().addingTimeInterval(-Double(days) * 86400))
+            if removed > 0 { environment.logger.info("purged \(removed) history rows older than \(days) days (AuditPurgeDays)") }
+        } catch {
+            if !Task.isCancelled { environment.logger.error("\(error)") }
         }
     }
 
@@ -196,6 +251,11 @@ public actor RecoveryCoordinator: Service {
         let verdict = manual == nil ? RecoveryGates.automated(facts, environment.configuration.recovery) : RecoveryGates.manual(facts)
         switch verdict {
         case .skip(let reason):
+            // Why an automated recovery does not happen, once per instance and reason.
+            if manual == nil, loggedSkips[entry.instance] != reason {
+                loggedSkips[entry.instance] = reason
+                environment.logger.info("no automated recovery of \(entry.instance) (\(entry.code.rawValue)): \(reason)")
+            }
             return .failure(RecoveryError(reason))
         case .blocked(let uid, let reason):
             if blocked[entry.instance] == nil {
@@ -237,6 +297,8 @@ public actor RecoveryCoordinator: Service {
     /// action after a restart.
     func register(_ record: RecoveryRecord, identity: String) async -> Result<RecoveryRecord, RecoveryError> {
         guard inFlight.insert(identity).inserted else { return .failure(RecoveryError("a recovery of this cluster is in progress")) }
+        // Ends not stored yet go first: their rows would refuse this registration.
+        await environment.finishes.flush()
         await environment.topology.persist()
         do {
             guard let saved = try await environment.backend.registerRecovery(record) else {
@@ -257,7 +319,8 @@ public actor RecoveryCoordinator: Service {
     func launch(_ registered: RecoveryRecord, identity: String, label: String,
                 _ flow: @escaping @Sendable (RecoveryJournal) async -> Void) -> Task<RecoveryRecord, Never> {
         let environment = self.environment
-        let journal = RecoveryJournal(registered, backend: environment.backend, logger: environment.logger)
+        let journal = RecoveryJournal(registered, backend: environment.backend, logger: environment.logger,
+                                      finishes: environment.finishes)
         return Task.detached {
             let started = ContinuousClock.now
             await journal.step("registered by \(environment.hostname) (\(label))")
@@ -277,12 +340,23 @@ public actor RecoveryCoordinator: Service {
     private func facts(for entry: AnalysisEntry, snapshot: TopologySnapshot, identity: String) async -> RecoveryGates.Facts {
         let backend = environment.backend
         let period = TimeInterval(environment.configuration.recovery.periodBlockSeconds)
-        let history: [RecoveryRecord]
-        if let systemIdentifier = entry.systemIdentifier {
-            history = (try? await backend.recoveries(.systemIdentifier(systemIdentifier), limit: 20)) ?? []
-        } else {
-            history = (try? await backend.recoveries(.cluster(entry.clusterName), limit: 20)) ?? []
+        // Read errors fail closed (`Facts.unreadable`): an unreadable switch, downtime or
+        // block period must not let an automated recovery through.
+        var unreadable: [String] = []
+        if let downtimeReadError { unreadable.append("downtimes: \(downtimeReadError)") }
+        var history: [RecoveryRecord] = []
+        do {
+            history = try await backend.recoveries(entry.systemIdentifier.map { .systemIdentifier($0) } ?? .cluster(entry.clusterName), limit: 20)
+        } catch {
+            unreadable.append("recovery history: \(error)")
         }
+        var disabled = false
+        do {
+            disabled = try await backend.recoveriesDisabled()
+        } catch {
+            unreadable.append("the global recovery switch: \(error)")
+        }
+        let ended = await environment.finishes.endedUIDs
         let otherPrimary = snapshot.records.first { key, record in
             key != entry.instance && record.lastCheckValid && record.probe?.isPrimary == true
                 && record.probe?.systemIdentifier == entry.systemIdentifier
@@ -290,10 +364,12 @@ public actor RecoveryCoordinator: Service {
         return RecoveryGates.Facts(
             entry: entry,
             clusterAlias: ClusterAliases.alias(of: entry.clusterName, in: snapshot, configuration: environment.configuration),
-            recoveriesDisabled: (try? await backend.recoveriesDisabled()) ?? false,
-            activeRecovery: inFlight.contains(identity) ? "(this process)" : history.first(where: \.isActive)?.uid,
+            recoveriesDisabled: disabled,
+            activeRecovery: inFlight.contains(identity) ? "(this process)"
+                : history.first(where: { $0.isActive && !ended.contains($0.uid) })?.uid,
             recentUnacknowledged: history.first { !$0.acknowledged && Date().timeIntervalSince($0.startedAt) < period },
-            otherPrimary: otherPrimary)
+            otherPrimary: otherPrimary,
+            unreadable: unreadable.isEmpty ? nil : unreadable.joined(separator: "; "))
     }
 
     private func clusterIdentity(_ entry: AnalysisEntry) -> String {
@@ -310,7 +386,8 @@ public actor RecoveryCoordinator: Service {
     private func concludeInterrupted() async {
         let active = (try? await environment.backend.recoveries(.active, limit: 1000)) ?? []
         for record in active {
-            let journal = RecoveryJournal(record, backend: environment.backend, logger: environment.logger)
+            let journal = RecoveryJournal(record, backend: environment.backend, logger: environment.logger,
+                                          finishes: environment.finishes)
             await journal.error("the daemon stopped during this recovery; it was not resumed. Check the topology, then acknowledge it")
             await journal.finish(.interrupted)
         }

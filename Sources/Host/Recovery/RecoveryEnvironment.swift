@@ -13,6 +13,8 @@ struct RecoveryEnvironment: Sendable {
     let plugins: any RecoveryPluginDispatch
     let logger: Logger
     let hostname: String
+    /// Ends of recoveries not stored yet (backend write failures), retried.
+    let finishes: RecoveryFinishes
 
     /// `pg_promote` waits at most this long for the promotion to finish.
     static let promoteTimeout: Duration = .seconds(60)

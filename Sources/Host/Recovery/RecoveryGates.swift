@@ -14,6 +14,8 @@ enum RecoveryGates {
         var recentUnacknowledged: RecoveryRecord?
         /// Another reachable writable instance with the cluster's system identifier.
         var otherPrimary: InstanceKey?
+        /// What of the above could not be read from the backend (nil: all of it was read).
+        var unreadable: String? = nil
     }
 
     enum Verdict: Sendable, Equatable {
@@ -35,6 +37,9 @@ enum RecoveryGates {
         }
         if let pattern = configuration.recoveryIgnoreHostnameFilters.firstMatchingPattern(in: entry.instance.host) {
             return .skip("\(entry.instance.host) matches RecoveryIgnoreHostnameFilters \(pattern)")
+        }
+        if let unreadable = facts.unreadable {
+            return .skip("cannot read from the backend (\(unreadable)); no automated recovery until it can")
         }
         guard !facts.recoveriesDisabled else { return .skip("global recoveries are disabled (enable-global-recoveries)") }
         guard !entry.isDowntimed else { return .skip("\(entry.instance) is downtimed") }

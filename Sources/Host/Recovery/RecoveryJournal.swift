@@ -7,11 +7,13 @@ actor RecoveryJournal {
     private(set) var record: RecoveryRecord
     private let backend: Backend
     private let logger: Logger
+    private let finishes: RecoveryFinishes?
 
-    init(_ record: RecoveryRecord, backend: Backend, logger: Logger) {
+    init(_ record: RecoveryRecord, backend: Backend, logger: Logger, finishes: RecoveryFinishes? = nil) {
         self.record = record
         self.backend = backend
         self.logger = logger
+        self.finishes = finishes
     }
 
     var uid: String { record.uid }
@@ -39,11 +41,16 @@ actor RecoveryJournal {
         }
     }
 
-    /// Ends the recovery with `status`; it stops being the cluster's active recovery.
+    /// Ends the recovery with `status`; it stops being the cluster's active recovery, at once
+    /// in this process and in the backend as soon as it takes the write (`RecoveryFinishes`).
     func finish(_ status: RecoveryRecord.Status) async {
-        await update {
-            $0.status = status
-            $0.endedAt = Date()
+        record.status = status
+        record.endedAt = Date()
+        do {
+            try await backend.updateRecovery(record)
+        } catch {
+            logger.error("\(error); retrying until it is stored")
+            await finishes?.add(record)
         }
         let outcome = record.successor.map { "\(status.rawValue), successor \($0)" } ?? status.rawValue
         await step("recovery ended: \(outcome)")

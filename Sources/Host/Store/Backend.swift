@@ -1,11 +1,18 @@
 import Foundation
 internal import GRDB
+import Logging
+import Synchronization
 
 /// The daemon's own state, in one SQLite file (`SQLite3DataFile`), opened in WAL mode and
 /// migrated to the current schema on open.
 public final class Backend: Sendable {
     public let path: String
     let database: DatabasePool
+    /// Why the last write failed (full disk, read-only file system, ...); nil once one
+    /// succeeds. `/api/health` reports it: a daemon that cannot record a recovery cannot start
+    /// one (registration fails closed).
+    private let writeFailure = Mutex<String?>(nil)
+    static let logger = Logger(label: "orchestrator.backend")
 
     private init(path: String, database: DatabasePool) {
         self.path = path
@@ -136,13 +143,47 @@ extension Backend {
         }
     }
 
-    /// Whether the database answers a trivial query; the error if not. Off the cooperative pool.
+    /// Whether the database answers a trivial query and takes writes; the error if not. While
+    /// the last write failed, a small write is tried again here, so health recovers as soon
+    /// as the disk does. Off the cooperative pool.
     public func check() async -> StoreError? {
         do {
             _ = try await database.read { try Int.fetchOne($0, sql: "SELECT 1") }
-            return nil
         } catch {
             return StoreError(path: path, message: reason(error))
+        }
+        guard lastWriteFailure != nil else { return nil }
+        do {
+            try await writing {
+                try $0.execute(sql: "INSERT OR REPLACE INTO global_settings(name, value) VALUES ('last_health_write', ?)",
+                               arguments: [String(Date().timeIntervalSince1970)])
+            }
+            return nil
+        } catch {
+            return StoreError(path: path, message: "writes fail: \(lastWriteFailure ?? reason(error)); "
+                + "no recovery can be registered, so none can start. Free space or fix the file system")
+        }
+    }
+
+    /// Why the last write failed, while no write has succeeded since.
+    public var lastWriteFailure: String? { writeFailure.withLock { $0 } }
+
+    /// Every write of the stores goes through here, so a failing disk shows in health.
+    func writing<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            let value = try await database.write(updates)
+            writeFailure.withLock { $0 = nil }
+            return value
+        } catch {
+            if !(error is CancellationError) {
+                let text = reason(error)
+                let first = writeFailure.withLock { old in
+                    defer { old = text }
+                    return old == nil
+                }
+                if first { Self.logger.error("SQLite3DataFile \(path): writes fail: \(text)") }
+            }
+            throw error
         }
     }
 

@@ -24,7 +24,7 @@ extension Backend {
     /// Starts (or replaces) the downtime of `key`.
     public func beginDowntime(_ downtime: Downtime) async throws(StoreError) {
         do {
-            try await database.write {
+            try await writing {
                 try $0.execute(sql: "DELETE FROM database_instance_downtime WHERE end_timestamp <= ?", arguments: [downtime.beganAt])
                 try $0.execute(sql: """
                     INSERT OR REPLACE INTO database_instance_downtime(hostname, port, owner, reason, begin_timestamp, end_timestamp)
@@ -40,7 +40,7 @@ extension Backend {
     /// Ends the downtime of `key`; false when it had none in force.
     public func endDowntime(_ key: InstanceKey, at now: Date = Date()) async throws(StoreError) -> Bool {
         do {
-            return try await database.write { db in
+            return try await writing { db in
                 try db.execute(sql: "DELETE FROM database_instance_downtime WHERE hostname = ? AND port = ? AND end_timestamp > ?",
                                arguments: [key.host, key.port, now])
                 let ended = db.changesCount > 0
@@ -86,7 +86,7 @@ public struct CandidateRegistration: Sendable, Codable, Equatable {
 extension Backend {
     public func registerCandidate(_ registration: CandidateRegistration) async throws(StoreError) {
         do {
-            try await database.write {
+            try await writing {
                 try $0.execute(sql: """
                     INSERT OR REPLACE INTO candidate_database_instance(hostname, port, promotion_rule, last_suggested)
                     VALUES (?, ?, ?, ?)
@@ -117,7 +117,7 @@ extension Backend {
     /// `disable-global-recoveries` survives restarts: it is a row in `global_settings`.
     public func setRecoveriesDisabled(_ disabled: Bool) async throws(StoreError) {
         do {
-            try await database.write {
+            try await writing {
                 try $0.execute(sql: "INSERT OR REPLACE INTO global_settings(name, value) VALUES ('recoveries_disabled', ?)",
                                arguments: [disabled ? "1" : "0"])
             }

@@ -9,7 +9,7 @@ extension Backend {
     /// racing for one cluster cannot both win.
     public func registerRecovery(_ record: RecoveryRecord) async throws(StoreError) -> RecoveryRecord? {
         do {
-            return try await database.write { db -> RecoveryRecord? in
+            return try await writing { db -> RecoveryRecord? in
                 let systemIdentifier = record.analysis.systemIdentifier ?? ""
                 let active = try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM topology_recovery
@@ -34,7 +34,7 @@ extension Backend {
 
     public func updateRecovery(_ record: RecoveryRecord) async throws(StoreError) {
         do {
-            try await database.write { try Self.write(record, $0) }
+            try await writing { try Self.write(record, $0) }
         } catch {
             throw StoreError(path: path, message: "cannot update recovery \(record.uid): \(reason(error))")
         }
@@ -53,10 +53,11 @@ extension Backend {
     }
 
     public func addRecoveryStep(_ uid: String, _ message: String, at: Date = Date()) async throws(StoreError) {
+        let stored = Self.capped(message)
         do {
-            try await database.write {
+            try await writing {
                 try $0.execute(sql: "INSERT INTO topology_recovery_step(recovery_uid, at, message) VALUES (?, ?, ?)",
-                               arguments: [uid, at, message])
+                               arguments: [uid, at, stored])
             }
         } catch {
             throw StoreError(path: path, message: "cannot record a step of recovery \(uid): \(reason(error))")
@@ -79,10 +80,21 @@ extension Backend {
         let (condition, arguments) = Self.sql(filter)
         do {
             let rows = try await database.read { db in
-                try String.fetchAll(db, sql: "SELECT details FROM topology_recovery WHERE \(condition) ORDER BY id DESC LIMIT ? OFFSET ?",
-                                    arguments: arguments + [limit, offset])
+                try Row.fetchAll(db, sql: "SELECT id, details FROM topology_recovery WHERE \(condition) ORDER BY id DESC LIMIT ? OFFSET ?",
+                                 arguments: arguments + [limit, offset]).map { row -> (Int64, String) in
+                    (row["id"] as Int64? ?? 0, row["details"] as String? ?? "")
+                }
             }
-            return try rows.map { try RecoveryCoding.decoder.decode(RecoveryRecord.self, from: Data($0.utf8)) }
+            // Row by row: one unreadable row (hand-edited, written by another version) must not
+            // hide every other recovery, and with them the one-active and block-period gates.
+            return rows.compactMap { (id, details) in
+                do {
+                    return try RecoveryCoding.decoder.decode(RecoveryRecord.self, from: Data(details.utf8))
+                } catch {
+                    Self.logger.warning("SQLite3DataFile \(path): recovery row id \(id) is unreadable and skipped: \(error)")
+                    return nil
+                }
+            }
         } catch {
             throw StoreError(path: path, message: "cannot read recoveries: \(reason(error))")
         }
@@ -125,6 +137,46 @@ extension Backend {
             acknowledged.append(record)
         }
         return acknowledged
+    }
+}
+
+extension Backend {
+    /// Longest step message stored (hook output can be megabytes): the start and the end are
+    /// kept, the middle is cut.
+    static let maximumStepBytes = 64 * 1024
+
+    static func capped(_ message: String) -> String {
+        let bytes = Array(message.utf8)
+        guard bytes.count > maximumStepBytes else { return message }
+        let head = 4 * 1024
+        let tail = maximumStepBytes - head
+        return String(decoding: bytes[..<head], as: UTF8.self)
+            + "\n[... \(bytes.count - head - tail) bytes cut ...]\n"
+            + String(decoding: bytes[(bytes.count - tail)...], as: UTF8.self)
+    }
+
+    /// `AuditPurgeDays`: deletes ended recoveries that started before `cutoff` with their steps,
+    /// steps of recoveries no longer stored, and role changes before `cutoff`. Running
+    /// recoveries are kept whatever their age. Returns how many rows went.
+    @discardableResult
+    public func purgeHistory(before cutoff: Date) async throws(StoreError) -> Int {
+        do {
+            return try await writing { db in
+                try db.execute(sql: "DELETE FROM topology_recovery WHERE NOT is_active AND start_timestamp < ?", arguments: [cutoff])
+                var count = db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM topology_recovery_step
+                    WHERE recovery_uid NOT IN (SELECT uid FROM topology_recovery) OR at < ?
+                      AND recovery_uid NOT IN (SELECT uid FROM topology_recovery WHERE is_active)
+                    """, arguments: [cutoff])
+                count += db.changesCount
+                try db.execute(sql: "DELETE FROM instance_role_history WHERE changed_at < ?", arguments: [cutoff])
+                count += db.changesCount
+                return count
+            }
+        } catch {
+            throw StoreError(path: path, message: "cannot purge history older than \(cutoff): \(reason(error))")
+        }
     }
 }
 

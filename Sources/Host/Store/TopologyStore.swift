@@ -11,7 +11,7 @@ extension Backend {
         encoder.dateEncodingStrategy = .secondsSince1970
         do {
             // GRDB's async write runs on its own queue, not on a cooperative-pool thread.
-            try await database.write { db in
+            try await writing { db in
                 for record in changed {
                     let snapshot = String(decoding: try encoder.encode(record), as: UTF8.self)
                     let upstream = record.probe?.walReceiver
