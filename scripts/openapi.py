@@ -32,8 +32,8 @@ def op(summary, tag, params, ok, errors, desc=None, opid=None):
     return {"get":o}
 def v2ok(schema): return jresp("OK", {"allOf":[ref("V2Envelope"),{"type":"object","properties":{"data":schema}}]})
 paths={
- "/api/health": op("Health of this node","health",[],jresp("Healthy (Code OK); unhealthy answers ERROR with HTTP 500", ref("HealthEnvelope")),{"500":jresp("Unhealthy",ref("HealthEnvelope"))},opid="health"),
- "/api/status": op("Status of this node (same as health)","health",[],jresp("Healthy", ref("HealthEnvelope")),{"500":jresp("Unhealthy",ref("HealthEnvelope"))},opid="status"),
+ "/api/health": op("Health of this node","health",[],jresp("Healthy (Code OK); unhealthy (backend unreadable or refusing writes) answers ERROR with HTTP 503 and the reason", ref("HealthEnvelope")),{"503":jresp("Unhealthy",ref("HealthEnvelope"))},opid="health"),
+ "/api/status": op("Status of this node (same as health)","health",[],jresp("Healthy", ref("HealthEnvelope")),{"503":jresp("Unhealthy",ref("HealthEnvelope"))},opid="status"),
  "/api/leader-check": op("200 on the leader; this daemon is always the leader","health",[],jresp("Leader",{"type":"string","example":"OK"}),{},opid="leaderCheck"),
  "/api/leader-check/{code}": op("Leader check with the status a non-leader would answer","health",[{"name":"code","in":"path","required":True,"schema":{"type":"string"}}],jresp("Leader",{"type":"string","example":"OK"}),{},opid="leaderCheckCode"),
  "/api/openapi.json": op("This document","health",[],jresp("OpenAPI 3 document",{"type":"object"}),{},opid="openapi"),

@@ -905,7 +905,7 @@ extension OpenAPIDocument {
         "operationId": "health",
         "responses": {
           "200": {
-            "description": "Healthy (Code OK); unhealthy answers ERROR with HTTP 500",
+            "description": "Healthy (Code OK); unhealthy (backend unreadable or refusing writes) answers ERROR with HTTP 503 and the reason",
             "content": {
               "application/json": {
                 "schema": {
@@ -914,7 +914,7 @@ extension OpenAPIDocument {
               }
             }
           },
-          "500": {
+          "503": {
             "description": "Unhealthy",
             "content": {
               "application/json": {
@@ -945,7 +945,7 @@ extension OpenAPIDocument {
               }
             }
           },
-          "500": {
+          "503": {
             "description": "Unhealthy",
             "content": {
               "application/json": {

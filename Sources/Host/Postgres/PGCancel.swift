@@ -60,7 +60,7 @@ enum PGCancel {
             let ok = PQcancel(handle.raw, &buffer, Int32(buffer.count)) == 1
             PQfreeCancel(handle.raw)
             inFlight.withLock { $0 -= 1 }
-            let message = String(cString: buffer)
+            let message = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             result.value.withLock { $0 = ok ? .sent : .failed(message) }
             done.continuation.finish()
         }

@@ -169,11 +169,17 @@ struct GracefulTakeover: Sendable {
 
     /// The slots the moved standbys used on the old primary would pin WAL there for good
     /// (also once it is a standby): each is dropped if nothing uses it. Other slots (a backup
-    /// tool's) are the operator's.
+    /// tool's) are the operator's, and so is a name that several known instances give as their
+    /// `primary_slot_name`: the slot is not clearly the moved standby's, so it stays.
     private func dropSlots(of moved: [InstanceKey], on old: InstanceKey) async {
         let snapshot = await environment.topology.state.snapshot()
         for key in moved {
             guard let slot = snapshot.records[key]?.probe?.settings.primarySlotName, !slot.isEmpty else { continue }
+            let sharing = snapshot.records.filter { $0.key != key && $0.value.probe?.settings.primarySlotName == slot }.map(\.key)
+            guard sharing.isEmpty else {
+                await journal.step("replication slot \(slot) on \(old) kept: \(key) and \(sharing.sorted()) all name it; drop it by hand if unused")
+                continue
+            }
             do {
                 if try await environment.operations.dropInactiveSlot(slot, on: old) {
                     await journal.step("replication slot \(slot) of \(key) dropped on \(old)")

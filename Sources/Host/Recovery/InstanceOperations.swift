@@ -218,11 +218,11 @@ struct InstanceOperations: Sendable {
             SELECT pg_catalog.set_config(s.name, s.value, false)
             FROM pg_catalog.unnest($1::pg_catalog.text[], $2::pg_catalog.text[]) AS s(name, value)
             WHERE s.name OPERATOR(pg_catalog.~~) '%.%' OR s.name IN (SELECT p.name FROM pg_catalog.pg_settings p)
-            """, ["{" + settings.map(\.0).joined(separator: ",") + "}", "{" + settings.map(\.1).joined(separator: ",") + "}"],
+            """, ["{" + settings.map { $0.0 }.joined(separator: ",") + "}", "{" + settings.map { $0.1 }.joined(separator: ",") + "}"],
                                            timeout: statementTimeout)
             return nil
         } catch {
-            return "could not keep the statement out of the server log (\(error.message)); its primary_conninfo may be logged"
+            return "could not keep the statement out of the server log (\(error)); its primary_conninfo may be logged"
         }
     }
 }

@@ -346,7 +346,8 @@ public actor RecoveryCoordinator: Service {
         if let downtimeReadError { unreadable.append("downtimes: \(downtimeReadError)") }
         var history: [RecoveryRecord] = []
         do {
-            history = try await backend.recoveries(entry.systemIdentifier.map { .systemIdentifier($0) } ?? .cluster(entry.clusterName), limit: 20)
+            let filter: Backend.RecoveryFilter = entry.systemIdentifier.map { .systemIdentifier($0) } ?? .cluster(entry.clusterName)
+            history = try await backend.recoveries(filter, limit: 20)
         } catch {
             unreadable.append("recovery history: \(error)")
         }

@@ -32,7 +32,8 @@ actor RecoveryFinishes {
             var delay = Self.firstRetry
             while !Task.isCancelled {
                 try? await Task.sleep(for: delay)
-                guard let self, await !self.flushOrKeepRetrying() else { return }
+                guard let self else { return }
+                if await self.flushOrKeepRetrying() { return }
                 delay = min(delay * 2, Self.longestRetry)
             }
         }

@@ -23,7 +23,7 @@ public final class Backend: Sendable {
     /// `upTo` stops at a given migration; tests use it to build an older schema.
     public static func open(path: String, upTo lastMigration: String? = nil) throws(StoreError) -> Backend {
         try prepareDirectory(for: path)
-        try restrictFiles(of: path)
+        try restrictDatabaseFiles(of: path)
         let database: DatabasePool
         do {
             var configuration = GRDB.Configuration()
@@ -92,22 +92,20 @@ public final class Backend: Sendable {
     }
 }
 
-extension Backend {
-    /// The database file is created 0600 whatever the umask (SQLite gives its `-wal` and `-shm`
-    /// files the database file's mode); an existing file, or its companions, readable by group
-    /// or others loses those bits.
-    static func restrictFiles(of path: String) throws(StoreError) {
-        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw StoreError(path: path, message: "cannot create: \(String(cString: strerror(errno))); fix the permissions of its directory")
-        }
-        close(fd)
-        for file in [path, path + "-wal", path + "-shm"] {
-            var info = stat()
-            guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { continue }
-            if chmod(file, info.st_mode & 0o700) != 0 {
-                throw StoreError(path: path, message: "cannot make \(file) private (mode 0600): \(String(cString: strerror(errno)))")
-            }
+/// The database file is created 0600 whatever the umask (SQLite gives its `-wal` and `-shm`
+/// files the database file's mode); an existing file, or its companions, readable by group or
+/// others loses those bits.
+private func restrictDatabaseFiles(of path: String) throws(StoreError) {
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+        throw StoreError(path: path, message: "cannot create: \(String(cString: strerror(errno))); fix the permissions of its directory")
+    }
+    close(fd)
+    for file in [path, path + "-wal", path + "-shm"] {
+        var info = stat()
+        guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { continue }
+        if chmod(file, info.st_mode & 0o700) != 0 {
+            throw StoreError(path: path, message: "cannot make \(file) private (mode 0600): \(String(cString: strerror(errno)))")
         }
     }
 }
