@@ -158,7 +158,8 @@ struct SessionHardeningTests {
             let operations = InstanceOperations(connector: Connector(try Self.configuration(topology)))
             let steps = StepLog()
             try await operations.repoint(standby.key, to: primary.key, forkPoint: nil, verifyTimeout: .seconds(30)) { await steps.add($0) }
-            #expect(await steps.lines.allSatisfy { !$0.contains("could not keep") }, "\(await steps.lines)")
+            let lines = await steps.lines
+            #expect(lines.allSatisfy { !$0.contains("could not keep") }, "\(lines)")
             let log = try String(contentsOfFile: "\(standby.dataDirectory)/server.log", encoding: .utf8)
             #expect(log.contains("primary_slot_name"), "log_statement=all is in effect (the daemon's first query is logged)")
             #expect(!log.contains(TestCredentials.replicationPassword), "the replication password is in the standby's server log")

@@ -1,5 +1,6 @@
 import Foundation
 import HookAPI
+import Logging
 
 /// Gathers what the candidate picker needs about the standbys of a failed primary: reachability
 /// and positions read fresh from each standby (not from the last probe, which may be a poll
@@ -12,9 +13,22 @@ struct CandidateSurvey: Sendable {
         let keys = snapshot.graph.nodes[failed]?.downstream ?? []
         let syncNames = Set(snapshot.records[failed]?.probe?.replicas
             .filter { $0.syncState == "sync" || $0.syncState == "quorum" }.map(\.applicationName) ?? [])
-        let downtimed = Set((try? await environment.backend.activeDowntimes())?.map(\.key) ?? [])
+        // The recovery already passed its gates: unreadable downtimes or promotion rules do not
+        // stop it (the standbys' own state decides), but they are logged.
+        var downtimes: Set<InstanceKey> = []
+        do {
+            downtimes = Set(try await environment.backend.activeDowntimes().map(\.key))
+        } catch {
+            environment.logger.warning("candidate choice for \(failed) without downtimes: \(error)")
+        }
         let expiry = Date().addingTimeInterval(-Double(environment.configuration.recovery.candidateInstanceExpireMinutes) * 60)
-        let registrations = (try? await environment.backend.candidateRegistrations(since: expiry)) ?? []
+        var registrations: [CandidateRegistration] = []
+        do {
+            registrations = try await environment.backend.candidateRegistrations(since: expiry)
+        } catch {
+            environment.logger.warning("candidate choice for \(failed) without registered promotion rules: \(error)")
+        }
+        let downtimed = downtimes
         let rules = Dictionary(registrations.map { (snapshot.canonical($0.key), $0.rule) }) { _, newer in newer }
         return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
             for key in keys {

@@ -149,8 +149,8 @@ public actor RecoveryCoordinator: Service {
                 let single = ClusterFilters([filter])
                 guard !clusters.contains(where: { single.matches(name: $0.0, alias: $0.1) }) else { continue }
                 unmatchedFiltersLogged.insert("\(key) \(filter)")
-                environment.logger.warning("\(key) entry \"\(filter)\" matches none of the known clusters "
-                    + "(\(clusters.map { $0.1.isEmpty ? $0.0 : "\($0.0) alias \($0.1)" }.joined(separator: ", "))); check it")
+                let known = clusters.map { $0.1.isEmpty ? $0.0 : "\($0.0) alias \($0.1)" }.joined(separator: ", ")
+                environment.logger.warning("\(key) entry \"\(filter)\" matches none of the known clusters (\(known)); check it")
             }
         }
     }

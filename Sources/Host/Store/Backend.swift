@@ -101,11 +101,13 @@ private func restrictDatabaseFiles(of path: String) throws(StoreError) {
         throw StoreError(path: path, message: "cannot create: \(String(cString: strerror(errno))); fix the permissions of its directory")
     }
     close(fd)
+    let fm = FileManager.default
     for file in [path, path + "-wal", path + "-shm"] {
-        var info = stat()
-        guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { continue }
-        if chmod(file, info.st_mode & 0o700) != 0 {
-            throw StoreError(path: path, message: "cannot make \(file) private (mode 0600): \(String(cString: strerror(errno)))")
+        guard let mode = (try? fm.attributesOfItem(atPath: file))?[.posixPermissions] as? Int, mode & 0o077 != 0 else { continue }
+        do {
+            try fm.setAttributes([.posixPermissions: mode & 0o700], ofItemAtPath: file)
+        } catch {
+            throw StoreError(path: path, message: "cannot make \(file) private (mode 0600): \(reason(error))")
         }
     }
 }

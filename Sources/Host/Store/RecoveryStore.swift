@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+import Logging
 
 /// Recoveries and their steps in the backend. The full record is JSON in `details`; the
 /// columns are what queries and the one-active-recovery-per-cluster index need.
