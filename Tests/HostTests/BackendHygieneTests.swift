@@ -10,9 +10,9 @@ struct BackendHygieneTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("backend-\(UUID().uuidString)").appendingPathComponent("state").path
     }
 
-    private func record(_ uid: String, startedAt: Date, active: Bool = false) -> RecoveryRecord {
+    private func record(_ uid: String, startedAt: Date, active: Bool = false, host: String = "db1") -> RecoveryRecord {
         let entry = AnalysisEntry(
-            code: .deadPrimary, instance: InstanceKey(host: "db1", port: 5432), upstream: nil, clusterName: "db1:5432", description: "",
+            code: .deadPrimary, instance: InstanceKey(host: host, port: 5432), upstream: nil, clusterName: "\(host):5432", description: "",
             isPrimary: true, isReadOnly: false, lastCheckValid: false, replicas: [], countValidReplicas: 1,
             countStreamingReplicas: 0, countValidReplicatingReplicas: 0, countLaggingReplicas: 0, countDowntimedReplicas: 0,
             isDowntimed: false, downtimeEnd: nil, systemIdentifier: nil, lastLSN: nil)
@@ -53,13 +53,10 @@ struct BackendHygieneTests {
         _ = try #require(try await backend.registerRecovery(record("old", startedAt: old)))
         try await backend.updateRecovery(record("old", startedAt: old))
         try await backend.addRecoveryStep("old", "old step", at: old)
-        var running = record("running", startedAt: old, active: true)
-        running.analysis.clusterName = "db9:5432"
-        running.analysis.instance = InstanceKey(host: "db9", port: 5432)
+        let running = record("running", startedAt: old, active: true, host: "db9")
         _ = try #require(try await backend.registerRecovery(running))
         try await backend.addRecoveryStep("running", "still going", at: old)
-        var fresh = record("fresh", startedAt: Date())
-        fresh.analysis.clusterName = "db7:5432"
+        let fresh = record("fresh", startedAt: Date(), host: "db7")
         _ = try #require(try await backend.registerRecovery(fresh))
         try await backend.updateRecovery(fresh)
         try backend.execute("INSERT INTO instance_role_history(hostname, port, cluster_name, role, changed_at) VALUES ('db1', 5432, 'c', 'primary', ?)",
