@@ -216,7 +216,7 @@ struct InstanceOperations: Sendable {
         do {
             _ = try await connection.query("""
             SELECT pg_catalog.set_config(s.name, s.value, false)
-            FROM pg_catalog.unnest($1::pg_catalog.text[], $2::pg_catalog.text[]) AS s(name, value)
+            FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[])) AS s(name, value)
             WHERE s.name OPERATOR(pg_catalog.~~) '%.%' OR s.name IN (SELECT p.name FROM pg_catalog.pg_settings p)
             """, ["{" + settings.map { $0.0 }.joined(separator: ",") + "}", "{" + settings.map { $0.1 }.joined(separator: ",") + "}"],
                                            timeout: statementTimeout)
