@@ -19,6 +19,11 @@ struct BackendFaultTests {
         }
     }
 
+    /// Polls `condition` (errors count as "not yet": the daemon may still be starting).
+    static func until(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+        try await eventually(timeout: timeout) { (try? await condition()) == true }
+    }
+
     @Test("SQLite full in the middle of a failover: it completes, /api/health answers 503 with the reason, the end is stored once space is back",
           .enabled(if: geteuid() == 0, "mounts a tmpfs"))
     func backendFullDuringRecovery() async throws {
@@ -47,7 +52,7 @@ struct BackendFaultTests {
             let daemon = try OrchestratorProcess.start(["--config", config, "http"])
             defer { ChildProcess.signal(daemon.pid, SIGKILL) }
             let api = "http://127.0.0.1:\(port)/api"
-            try await eventually {
+            try await Self.until {
                 let (_, body) = try await OrchestratorProcess.request("\(api)/all-instances")
                 return (try json(body) as? [Any])?.count == 3
             }
@@ -56,7 +61,7 @@ struct BackendFaultTests {
 
             // The failover completes although nothing of it after the hook could be written.
             var successor: PGServer?
-            try await eventually(timeout: .seconds(60)) {
+            try await Self.until(timeout: .seconds(60)) {
                 successor = nil
                 for standby in topology.standbys where try await !RecoveryFixture.isInRecovery(standby) { successor = standby }
                 return successor != nil
@@ -68,7 +73,7 @@ struct BackendFaultTests {
 
             // Health turns 503 with the reason while writes fail.
             var reason = ""
-            try await eventually {
+            try await Self.until {
                 let (status, body) = try await OrchestratorProcess.request("\(api)/health")
                 reason = String(decoding: body, as: UTF8.self)
                 return status == 503
@@ -77,12 +82,15 @@ struct BackendFaultTests {
 
             // Space back: the end of the recovery is stored by the retry, health is 200 again.
             unlink(fill)
-            try await eventually(timeout: .seconds(60)) {
+            try await Self.until(timeout: .seconds(60)) {
                 let (_, body) = try await OrchestratorProcess.request("\(api)/audit-recovery")
                 let recoveries = try json(body) as? [[String: Any]]
                 return recoveries?.first?["Status"] as? String == "successful" && recoveries?.first?["IsActive"] as? Bool == false
             }
-            try await eventually { try await OrchestratorProcess.request("\(api)/health").status == 200 }
+            try await Self.until { try await OrchestratorProcess.request("\(api)/health").status == 200 }
+            // It was the retry that stored it: the end had failed to be written.
+            let log = daemon.output()
+            #expect(log.contains("retrying until it is stored") && log.contains("is stored now"), "\(log.suffix(3000))")
             ChildProcess.signal(daemon.pid, SIGKILL)
             _ = await ChildProcess.wait(daemon.pid)
         }
