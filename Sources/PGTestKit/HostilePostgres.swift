@@ -78,9 +78,15 @@ public actor HostilePostgres {
         StandInProcesses.track(started)
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: ready) {
-            guard ServerProcesses.isAlive(started), ContinuousClock.now < deadline else {
+            if !ServerProcesses.isAlive(started) {
+                pid = nil
+                let ended = await ChildProcess.wait(started)
+                StandInProcesses.untrack(started)
+                throw HarnessError("hostile PostgreSQL stand-in ended before it listened on \(port): \(ended)\n\(log())")
+            }
+            guard ContinuousClock.now < deadline else {
                 await stop()
-                throw HarnessError("hostile PostgreSQL stand-in did not start listening on \(port):\n\(log())")
+                throw HarnessError("hostile PostgreSQL stand-in did not start listening on \(port) within 30 s:\n\(log())")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

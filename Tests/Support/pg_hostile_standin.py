@@ -33,6 +33,7 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import struct
 import sys
 
@@ -296,7 +297,6 @@ async def main():
 
 
 if __name__ == "__main__":
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        sys.exit(0)
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda n, _: (print(f"pg_hostile_standin: got signal {n}, exiting", file=sys.stderr, flush=True), os._exit(128 + n)))
+    asyncio.run(main())

@@ -38,6 +38,7 @@ import hmac
 import os
 import re
 import secrets
+import signal
 import sqlite3
 import struct
 import sys
@@ -371,7 +372,7 @@ async def main():
 
 
 if __name__ == "__main__":
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # Say in the log who stopped us: an empty log and a silent exit hid a stray SIGINT once.
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda n, _: (print(f"proxysql_standin: got signal {n}, exiting", file=sys.stderr, flush=True), os._exit(128 + n)))
+    asyncio.run(main())
