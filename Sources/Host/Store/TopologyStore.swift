@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import Logging
 
 /// Instances and their role history in the backend. The full record is stored as JSON beside
 /// the columns that queries and operators need.
