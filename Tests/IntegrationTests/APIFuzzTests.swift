@@ -54,17 +54,20 @@ struct APIFuzzTests {
                 [python, Self.repository.appendingPathComponent("Tests/Support/api_fuzz.py").path,
                  "--base", base, "--openapi", Self.repository.appendingPathComponent("docs/openapi.json").path,
                  "--watch", topology.primary.description, "--watch", topology.standbys[0].description,
-                 "--cluster", topology.primary.description, "--budget", String(budget)],
+                 "--cluster", topology.primary.description, "--budget", String(budget)]
+                    // Diagnosis only: leave out routes with a known crash to fuzz the rest.
+                    + (environment["PGHA_FUZZ_SKIP"].map { ["--skip", $0] } ?? []),
                 environment: environment, timeout: .seconds(budget + 90))
             let summary = run.stdout.split(separator: "\n").filter { $0.hasPrefix("api_fuzz:") || $0.hasPrefix("PROBLEM") }
                 .prefix(40).joined(separator: "\n")
+            print(summary)
             #expect(!run.timedOut, "the fuzzer overran its budget")
             #expect(run.termination == .exited(0), "fuzzer: \(run.termination)\n\(summary)\n\(run.stderr.suffix(2000))")
             #expect(run.stdout.contains("api_fuzz: PASS"))
 
             // Still alive after it all, and it stops cleanly; nothing unhandled in its log.
-            let health = try await OrchestratorProcess.request("\(base)/api/health")
-            #expect(health.status == 200)
+            let health = try? await OrchestratorProcess.request("\(base)/api/health")
+            #expect(health?.status == 200, "the daemon does not answer /api/health after the fuzz")
             ChildProcess.signal(daemon.pid, SIGTERM)
             let ended = await ChildProcess.wait(daemon.pid)
             let log = daemon.output()

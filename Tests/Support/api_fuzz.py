@@ -17,7 +17,8 @@ convention: HTTP 500 with the `{"Code":"ERROR"}` envelope for a refusal ("unknow
 "cannot discover"), except a message starting "Internal error:" (an unhandled error).
 
 Safety: the daemon connects to what `discover` names, and resolves host names through DNS.
-Host values that would pass the API's validation are only sent when they are loopback literals;
+Host values that would pass the API's validation are only sent when they are loopback literals
+(others become 127.0.0.2, where nothing of the test listens);
 `discover` of a loopback host gets one of the watched ports or port 1 (closed), so the daemon
 never reaches beyond this test's own servers.
 
@@ -122,7 +123,9 @@ def safe_host(raw):
     except UnicodeDecodeError:
         return raw
     if would_pass_host_validation(decoded) and not is_loopback_literal(decoded):
-        return "127.0.0.1"
+        # Loopback, but no instance of the test: a fuzzed value must not turn into a real
+        # switchover or forget of the watched cluster.
+        return "127.0.0.2"
     return raw
 
 
@@ -281,7 +284,8 @@ def send(daemon, findings, method, path, label):
     return True
 
 
-def run_boundaries(daemon, findings, routes, args, deadline, skip):
+def boundary_requests(routes, args, skip):
+    """Every (method, path, label) of the deterministic half, in route order."""
     cluster = args.cluster or args.watch[0]
     watch_host, watch_port = args.watch[0].rsplit(":", 1)
     safe_ports = {w.rsplit(":", 1)[1] for w in args.watch}
@@ -291,32 +295,46 @@ def run_boundaries(daemon, findings, routes, args, deadline, skip):
         valid = valid_values(route, cluster, watch_host, watch_port)
         for param in route.path_params:
             for value in boundary_values():
-                if time.monotonic() > deadline:
-                    return
                 values = dict(valid)
                 values[param["name"]] = value
-                path = route.build(values, safe_ports=safe_ports)
-                if not send(daemon, findings, route.method, path, "boundary"):
-                    return
+                yield route.method, route.build(values, safe_ports=safe_ports), "boundary"
         if route.path_params:
             broken = route.build({p["name"]: "%2e%2e" for p in route.path_params}, safe_ports=safe_ports)
         else:
             broken = route.path
         for path in shape_variants(broken):
-            if time.monotonic() > deadline:
-                return
-            if not send(daemon, findings, route.method, path, "shape"):
-                return
+            yield route.method, path, "shape"
         for q in route.query_params:
-            for value in boundary_values()[:30]:
-                path = route.build({k: v for k, v in valid.items()}, query={q["name"]: value}, safe_ports=safe_ports)
-                if not send(daemon, findings, route.method, path, "query"):
-                    return
+            for value in boundary_values():
+                yield route.method, route.build(dict(valid), query={q["name"]: value}, safe_ports=safe_ports), "query"
     # Methods the API does not serve, on a read and a write.
     for method in ("HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "FOO"):
         for path in ("/api/clusters", "/api/disable-global-recoveries", "/api/nonexistent/%00"):
-            if not send(daemon, findings, method, path, "method"):
-                return
+            yield method, path, "method"
+
+
+def run_boundaries(daemon, findings, routes, args, deadline, skip):
+    """Sends the boundary requests from a few threads at once (a real client is not polite
+    either, and the whole set must fit the budget); returns how many were left unsent."""
+    work = list(boundary_requests(routes, args, skip))
+    lock = threading.Lock()
+    position = [0]
+
+    def worker():
+        while not findings.dead.is_set() and time.monotonic() < deadline:
+            with lock:
+                if position[0] >= len(work):
+                    return
+                method, path, label = work[position[0]]
+                position[0] += 1
+            send(daemon, findings, method, path, label)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(work) - position[0]
 
 
 def run_schemathesis(daemon, findings, routes, args, deadline, skip):
@@ -376,6 +394,7 @@ def main():
     parser.add_argument("--budget", type=float, default=100, help="seconds for both generators together")
     parser.add_argument("--examples", type=int, default=60, help="schemathesis examples per operation and mode, at most")
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--parallel", type=int, default=4, help="boundary requests in flight at once")
     parser.add_argument("--skip", help="regular expression of route templates not to fuzz (diagnosis only)")
     args = parser.parse_args()
     for key in args.watch:
@@ -395,16 +414,18 @@ def main():
     watcher.start()
     start = time.monotonic()
     # The boundaries first (deterministic, the known traps), then schemathesis in what is left.
-    run_boundaries(daemon, findings, routes, args, start + args.budget * 0.45, skip)
-    boundary_requests = findings.requests
+    unsent = run_boundaries(daemon, findings, routes, args, start + args.budget * 0.6, skip)
+    boundary_count = findings.requests
+    if unsent and not findings.dead.is_set():
+        findings.add(f"{unsent} boundary requests did not fit in the budget: raise --budget")
     run_schemathesis(daemon, findings, routes, args, start + args.budget, skip)
     # The monitor keeps watching a little after the last request: a delayed crash counts.
     time.sleep(3)
     stop.set()
     watcher.join(timeout=15)
 
-    print(f"api_fuzz: {len(routes)} routes, {findings.requests} requests ({boundary_requests} boundary, "
-          f"{findings.requests - boundary_requests} schemathesis) in {time.monotonic() - start:.0f} s; statuses "
+    print(f"api_fuzz: {len(routes)} routes, {findings.requests} requests ({boundary_count} boundary, "
+          f"{findings.requests - boundary_count} schemathesis) in {time.monotonic() - start:.0f} s; statuses "
           + ", ".join(f"{k}: {v}" for k, v in sorted(findings.by_status.items()))
           + f"; slowest {findings.slowest[0]:.2f} s ({findings.slowest[1][:100]}); re-discovered {rediscovered or 'none'}", flush=True)
     failed = len(findings.problems)
