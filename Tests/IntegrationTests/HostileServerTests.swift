@@ -96,3 +96,34 @@ struct HostileServerTests {
         }
     }
 }
+
+extension HostileServerTests {
+    /// Review F3 "takeover": the liar shares the primary's system identifier, names it in its
+    /// conninfo and answers every query of the recovery consistently (all WAL there is, then a
+    /// successful pg_promote). The admission and candidate rules must keep it out; until they
+    /// do, it is promoted and the real standby is re-pointed at it and lost.
+    @Test("a liar claiming FFFFFFFF/FFFFFFFF in the dead primary's cluster is not promoted; the real standby is")
+    func liarIsNeverPromoted() async throws {
+        try await PGTopology.with(TopologySpec(standbys: 1)) { topology in
+            let id = try await Self.systemIdentifier(topology.primary)
+            try await HostilePostgres.with(.init(password: TestCredentials.password, systemIdentifier: id,
+                                                 upstreamPort: topology.primary.port, variants: ["max-lsn-orphan"])) { liar in
+                var config = try RecoveryFixture.configuration(topology)
+                config.discovery.seeds = topology.servers.map(\.description) + [liar.key.description]
+                try await DiscoveryFixture.run(config, recovering: true) { service, _, backend in
+                    try await DiscoveryFixture.waitUntil(service, "the standby streams, the liar sits in the primary's cluster") { s in
+                        s.records[topology.standbys[0].key]?.probe?.isReplicating == true
+                            && s.records[liar.key]?.lastCheckValid == true
+                            && s.graph.nodes[liar.key]?.clusterName == s.graph.nodes[topology.primary.key]?.clusterName
+                    }
+                    await topology.primary.killPostmaster()
+                    let record = try await RecoveryFixture.waitForEndedRecovery(backend)
+                    let steps = try await backend.recoverySteps(record.uid).map(\.message)
+                    #expect(record.successor != liar.key, "the liar was promoted: \(record.status) \(record.errors)\n\(steps.joined(separator: "\n"))")
+                    #expect(record.successor == topology.standbys[0].key, "\(record.status) \(record.errors)\n\(steps.joined(separator: "\n"))")
+                    _ = try backend.loadInstances()
+                }
+            }
+        }
+    }
+}

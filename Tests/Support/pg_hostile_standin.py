@@ -12,6 +12,7 @@ sees them all within a few seconds:
   infinite-lag   standby, replay timestamp -Infinity (an infinite lag before the fix)
   huge-clock     now() = 1e300 (a lastSeen millennia away)
   max-lsn        standby claiming FFFFFFFF/FFFFFFFF received and replayed
+  max-lsn-orphan the same without a WAL receiver (not in the default rotation)
   nulls          every column NULL (the probe must fail to decode, not trap)
   garbage        non-numbers where numbers go, invalid JSON, an unparseable LSN
 
@@ -21,7 +22,9 @@ server closes the connection after each probe so the next probe reconnects and s
 `--system-identifier` and `--upstream-port` make it claim to stream from a real primary (as an
 attacker with IDENTIFY_SYSTEM could), so it joins that primary's cluster as a standby.
 
-Every other statement (pg_promote, ALTER SYSTEM, SET, an alias query) gets one row `t`.
+Every other statement is answered as a standby holding all WAL there is would: each `AS name`
+column of a SELECT gets a fitting lie (LSNs FFFFFFFF/FFFFFFFF, in recovery until pg_promote,
+which "succeeds"), SET and ALTER SYSTEM are acknowledged.
 Logs each query it answers (one line, truncated) to stdout.
 
 Usage: pg_hostile_standin.py --port N [--password PW] [--ready-file PATH] [--system-identifier ID]
@@ -32,6 +35,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import secrets
 import signal
 import struct
@@ -83,6 +87,7 @@ class Server:
         self.variants = args.variants.split(",") if args.variants else VARIANTS
         self.probes = 0
         self.connections = 0
+        self.promoted = False
         self.system_identifier = args.system_identifier or "7000000000000000001"
 
     def identity(self):
@@ -118,6 +123,11 @@ class Server:
         elif variant == "max-lsn":
             row["receive_lsn"] = "FFFFFFFF/FFFFFFFF"
             row["replay_lsn"] = "FFFFFFFF/FFFFFFFF"
+        elif variant == "max-lsn-orphan":
+            # As a standby whose primary just died: no WAL receiver, conninfo still names it.
+            row["receive_lsn"] = "FFFFFFFF/FFFFFFFF"
+            row["replay_lsn"] = "FFFFFFFF/FFFFFFFF"
+            row["wal_receiver"] = None
         elif variant == "nulls":
             row = {key: None for key in row}
         elif variant == "garbage":
@@ -130,12 +140,24 @@ class Server:
         """(columns or None, rows, command tag) for a statement."""
         if "server_version_num" in sql:
             return (*self.identity(), "SELECT 1")
-        if "pg_is_in_recovery() AS in_recovery" in sql:
+        if "AS synchronous_standby_names" in sql:
             return (*self.probe(), "SELECT 1")
         head = sql.strip().split(None, 1)[0].upper() if sql.strip() else ""
         if head in ("SET", "ALTER", "CHECKPOINT", "RESET"):
             return None, [], head if head != "ALTER" else "ALTER SYSTEM"
-        return ["result"], [["t"]], "SELECT 1"
+        # Any other SELECT: a consistent liar. Each `AS name` column gets what a standby holding
+        # all WAL there is would say; pg_promote "succeeds" and from then on it is a primary.
+        if "pg_promote" in sql:
+            self.promoted = True
+            print("promoted", flush=True)
+        aliases = re.findall(r"\bAS\s+(\w+)", sql, re.IGNORECASE)
+        if not aliases:
+            return ["result"], [["t"]], "SELECT 1"
+        upstream_port = self.args.upstream_port or 5432
+        lies = {"in_recovery": "f" if self.promoted else "t", "received": "FFFFFFFF/FFFFFFFF", "replayed": "FFFFFFFF/FFFFFFFF",
+                "lsn": "FFFFFFFF/FFFFFFFF", "conninfo": f"host=127.0.0.1 port={upstream_port} user=replicator", "slot": "",
+                "done": "t", "paused": "f", "read_only": "f", "since_replay": "0"}
+        return aliases, [[lies.get(name.lower(), "t") for name in aliases]], "SELECT 1"
 
     async def handle(self, reader, writer):
         self.connections += 1
@@ -266,7 +288,7 @@ class ProbeColumns:
 
     @staticmethod
     def for_sql(sql):
-        if "pg_is_in_recovery() AS in_recovery" in sql:
+        if "AS synchronous_standby_names" in sql:
             return ["in_recovery", "current_lsn", "timeline", "receive_lsn", "replay_lsn", "replay_ts", "now_ts", "replay_paused",
                     "wal_receiver", "replicas", "synchronous_standby_names", "primary_conninfo", "primary_slot_name",
                     "cluster_name", "wal_receiver_timeout", "default_transaction_read_only", "wal_log_hints", "data_checksums",
