@@ -367,8 +367,19 @@ async def main():
         with open(args.ready_file + ".tmp", "w") as f:
             f.write(f"{os.getpid()}\n")
         os.rename(args.ready_file + ".tmp", args.ready_file)
+    # A test process that crashed runs no exit handler: do not outlive it.
+    watchdog = asyncio.create_task(exit_with_parent(os.getppid()))
     async with listener:
         await listener.serve_forever()
+    watchdog.cancel()
+
+
+async def exit_with_parent(parent):
+    while True:
+        await asyncio.sleep(1)
+        if os.getppid() != parent:
+            print("proxysql_standin: the test process is gone, exiting", file=sys.stderr, flush=True)
+            os._exit(0)
 
 
 if __name__ == "__main__":
