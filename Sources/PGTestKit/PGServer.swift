@@ -115,7 +115,7 @@ public final class PGServer: Sendable, CustomStringConvertible {
 
     func stop(immediately: Bool) async {
         ServerProcesses.signal(SIGCONT, in: dataDirectory)
-        if let current = pid.withLock({ $0 }) { _ = kill(current, immediately ? SIGQUIT : SIGINT) }
+        signalPostmaster(immediately ? SIGQUIT : SIGINT)
         let deadline = ContinuousClock.now + .seconds(15)
         while !ServerProcesses.pids(in: dataDirectory).isEmpty, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -130,15 +130,26 @@ public final class PGServer: Sendable, CustomStringConvertible {
 
     /// SIGKILL of the postmaster alone, as a crash would do. Its backends notice and exit.
     public func killPostmaster() async {
-        guard let current = pid.withLock({ $0 }) else { return }
-        _ = kill(current, SIGKILL)
-        while ServerProcesses.isAlive(current) { try? await Task.sleep(for: .milliseconds(5)) }
+        guard let current = pid.withLock({ $0 }), signalPostmaster(SIGKILL) else { return }
+        while ServerProcesses.isAlive(current), ServerProcesses.pids(in: dataDirectory).contains(current) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Signals the postmaster only while its pid still runs in this data directory. A pid kept
+    /// after the postmaster died (`killPostmaster()`, a crash) is soon reused on a busy machine
+    /// (pid_max is 32768): a plain `kill` of it hit unrelated processes, e.g. a ProxySQL stand-in
+    /// of another test, which a SIGINT ends silently while it starts.
+    @discardableResult
+    private func signalPostmaster(_ signal: Int32) -> Bool {
+        guard let current = pid.withLock({ $0 }), ServerProcesses.pids(in: dataDirectory).contains(current) else { return false }
+        return kill(current, signal) == 0
     }
 
     /// Stops every process of the server (SIGSTOP): connections stay open but nothing answers,
     /// as with a hung host.
     public func freeze() {
-        if let current = pid.withLock({ $0 }) { _ = kill(current, SIGSTOP) }
+        signalPostmaster(SIGSTOP)
         ServerProcesses.signal(SIGSTOP, in: dataDirectory)
     }
 

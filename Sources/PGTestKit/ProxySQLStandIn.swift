@@ -75,9 +75,17 @@ public actor ProxySQLStandIn {
         StandInProcesses.track(started)
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: ready) {
-            guard ServerProcesses.isAlive(started), ContinuousClock.now < deadline else {
+            if !ServerProcesses.isAlive(started) {
+                // Gone before it wrote its ready file: say how it ended (a signal from another
+                // test's stale pid, a Python error) rather than only "did not start".
+                pid = nil
+                let ended = await ChildProcess.wait(started)
+                StandInProcesses.untrack(started)
+                throw HarnessError("ProxySQL stand-in (pid \(started)) ended before it listened on \(port): \(ended)\n\(log())")
+            }
+            guard ContinuousClock.now < deadline else {
                 await stop()
-                throw HarnessError("ProxySQL stand-in did not start listening on \(port):\n\(log())")
+                throw HarnessError("ProxySQL stand-in did not start listening on \(port) within 30 s:\n\(log())")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -38,6 +38,7 @@ import hmac
 import os
 import re
 import secrets
+import signal
 import sqlite3
 import struct
 import sys
@@ -366,12 +367,23 @@ async def main():
         with open(args.ready_file + ".tmp", "w") as f:
             f.write(f"{os.getpid()}\n")
         os.rename(args.ready_file + ".tmp", args.ready_file)
+    # A test process that crashed runs no exit handler: do not outlive it.
+    watchdog = asyncio.create_task(exit_with_parent(os.getppid()))
     async with listener:
         await listener.serve_forever()
+    watchdog.cancel()
+
+
+async def exit_with_parent(parent):
+    while True:
+        await asyncio.sleep(1)
+        if os.getppid() != parent:
+            print("proxysql_standin: the test process is gone, exiting", file=sys.stderr, flush=True)
+            os._exit(0)
 
 
 if __name__ == "__main__":
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # Say in the log who stopped us: an empty log and a silent exit hid a stray SIGINT once.
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda n, _: (print(f"proxysql_standin: got signal {n}, exiting", file=sys.stderr, flush=True), os._exit(128 + n)))
+    asyncio.run(main())

@@ -19,7 +19,7 @@ struct InstanceStatus: Sendable {
         isStandby = probe.map { !$0.isPrimary } ?? false
         ioRunning = isStandby && probe?.walReceiver?.status == "streaming"
         sqlRunning = isStandby && probe?.replayPaused == false
-        lagSeconds = isStandby ? probe?.lagSeconds.map { Int64($0.rounded()) } : nil
+        lagSeconds = isStandby ? probe?.lagSeconds.map { Int64(saturating: $0) } : nil
         lastCheckValid = record.lastCheckValid
         recentlyChecked = record.lastChecked.map { now.timeIntervalSince($0) <= Double(pollSeconds * 2 + 1) } ?? false
     }

@@ -69,7 +69,7 @@ struct TopologyView: Sendable {
         let recovery = configuration.recovery
         return ClusterInfoJSON(
             clusterName: name, clusterAlias: alias, countInstances: members.count,
-            heuristicLag: Int64((lags.max() ?? 0).rounded()),
+            heuristicLag: Int64(saturating: lags.max() ?? 0),
             hasAutomatedMasterRecovery: recovery.recoverPrimaryClusterFilters.matches(name: name, alias: alias),
             hasAutomatedIntermediateMasterRecovery: recovery.recoverIntermediatePrimaryClusterFilters.matches(name: name, alias: alias),
             primary: primary(of: name)?.key, systemIdentifier: members.lazy.compactMap { snapshot.records[$0]?.probe?.systemIdentifier }.first ?? "")

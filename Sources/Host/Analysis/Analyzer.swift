@@ -89,7 +89,7 @@ public enum Analyzer {
     private static func laggingFinding(_ view: InstanceView) -> AnalysisEntry? {
         guard view.record.lastCheckValid, !view.probe.isPrimary, let lag = view.probe.lagSeconds,
               lag > view.context.reasonableReplicationLagSeconds else { return nil }
-        return view.entry(.standbyLagging, "replay \(Int(lag)) s behind (ReasonableReplicationLagSeconds: \(Int(view.context.reasonableReplicationLagSeconds)))")
+        return view.entry(.standbyLagging, "replay \(Int64(saturating: lag, rounding: .down)) s behind (ReasonableReplicationLagSeconds: \(Int64(saturating: view.context.reasonableReplicationLagSeconds, rounding: .down)))")
     }
 
     /// Reachable writable instances sharing a system identifier: every one of them is flagged.

@@ -90,7 +90,12 @@ struct LuaPluginAPI {
             }
             let options = arguments.count > 1 ? arguments[1] : .nil
             let seconds = options["timeout"].doubleValue
-            let limit = seconds.map { Duration.milliseconds(Int64($0 * 1000)) }.map { min($0, timeout) } ?? timeout
+            // NaN or a negative timeout is a plugin bug; `math.huge` (or any huge number)
+            // means "as long as allowed", i.e. the plugin timeout. Int64(Double) would trap.
+            if let seconds, seconds.isNaN || seconds < 0 {
+                throw PluginError("orc.run(argv, options): options.timeout must be a number of seconds >= 0, got \(seconds)")
+            }
+            let limit = seconds.map { Duration.milliseconds(Int64(saturating: $0 * 1000)) }.map { min($0, timeout) } ?? timeout
             let stdin = options["stdin"].stringValue.map { Data($0.utf8) }
             let result = try await TimedProcess.run(argv, environment: environment, stdin: stdin, timeout: limit)
             var fields: [String: LuaValue] = [

@@ -89,7 +89,13 @@ extension UInt64: PGDecodable {
 }
 
 extension Double: PGDecodable {
-    public init?(pgText: String) { self.init(pgText) }
+    /// Finite values only: PostgreSQL prints `Infinity`, `-Infinity` and `NaN` for float8, and
+    /// Swift parses them (and `1e400` as infinity), but no caller can do anything sensible with
+    /// them, and converting one to an integer traps.
+    public init?(pgText: String) {
+        guard let value = Double(pgText), value.isFinite else { return nil }
+        self = value
+    }
 }
 
 extension Bool: PGDecodable {

@@ -57,10 +57,12 @@ extension Backend {
     public func activeDowntimes(at now: Date = Date()) async throws(StoreError) -> [Downtime] {
         do {
             return try await database.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM database_instance_downtime WHERE end_timestamp > ? ORDER BY hostname, port",
-                                 arguments: [now]).map {
-                    Downtime(key: InstanceKey(host: $0["hostname"], port: $0["port"]), owner: $0["owner"], reason: $0["reason"],
-                             beganAt: $0["begin_timestamp"], endsAt: $0["end_timestamp"])
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM database_instance_downtime WHERE end_timestamp > ? ORDER BY hostname, port",
+                                            arguments: [now])
+                return decodeEach(rows, of: "database_instance_downtime") { row in
+                    Downtime(key: InstanceKey(host: try row.decode(forColumn: "hostname"), port: try row.decode(forColumn: "port")),
+                             owner: try row.decode(forColumn: "owner"), reason: try row.decode(forColumn: "reason"),
+                             beganAt: try row.decode(forColumn: "begin_timestamp"), endsAt: try row.decode(forColumn: "end_timestamp"))
                 }
             }
         } catch {
@@ -101,12 +103,13 @@ extension Backend {
     public func candidateRegistrations(since: Date) async throws(StoreError) -> [CandidateRegistration] {
         do {
             return try await database.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM candidate_database_instance WHERE last_suggested > ? ORDER BY hostname, port",
-                                 arguments: [since]).compactMap { row in
-                    PromotionRule(rawValue: row["promotion_rule"]).map {
-                        CandidateRegistration(key: InstanceKey(host: row["hostname"], port: row["port"]), rule: $0,
-                                              registeredAt: row["last_suggested"])
-                    }
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM candidate_database_instance WHERE last_suggested > ? ORDER BY hostname, port",
+                                            arguments: [since])
+                return decodeEach(rows, of: "candidate_database_instance") { row in
+                    let text: String = try row.decode(forColumn: "promotion_rule")
+                    guard let rule = PromotionRule(rawValue: text) else { throw RowSkipped("unknown promotion rule \"\(text)\"") }
+                    return CandidateRegistration(key: InstanceKey(host: try row.decode(forColumn: "hostname"), port: try row.decode(forColumn: "port")),
+                                                 rule: rule, registeredAt: try row.decode(forColumn: "last_suggested"))
                 }
             }
         } catch {

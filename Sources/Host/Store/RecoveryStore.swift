@@ -116,9 +116,11 @@ extension Backend {
     public func recoverySteps(_ uid: String) async throws(StoreError) -> [RecoveryStep] {
         do {
             return try await database.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, recovery_uid, at, message FROM topology_recovery_step WHERE recovery_uid = ? ORDER BY id",
-                                 arguments: [uid]).map {
-                    RecoveryStep(id: $0["id"], recoveryUID: $0["recovery_uid"], at: $0["at"], message: $0["message"])
+                let rows = try Row.fetchAll(db, sql: "SELECT id, recovery_uid, at, message FROM topology_recovery_step WHERE recovery_uid = ? ORDER BY id",
+                                            arguments: [uid])
+                return decodeEach(rows, of: "topology_recovery_step") { row in
+                    RecoveryStep(id: try row.decode(forColumn: "id"), recoveryUID: try row.decode(forColumn: "recovery_uid"),
+                                 at: try row.decode(forColumn: "at"), message: try row.decode(forColumn: "message"))
                 }
             }
         } catch {

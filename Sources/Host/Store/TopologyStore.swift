@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import Logging
 
 /// Instances and their role history in the backend. The full record is stored as JSON beside
 /// the columns that queries and operators need.
@@ -13,7 +14,15 @@ extension Backend {
             // GRDB's async write runs on its own queue, not on a cooperative-pool thread.
             try await writing { db in
                 for record in changed {
-                    let snapshot = String(decoding: try encoder.encode(record), as: UTF8.self)
+                    // A record that cannot be encoded (a non-finite number slipped through) is
+                    // saved without its snapshot rather than failing every save that contains it.
+                    var snapshot: String?
+                    do {
+                        snapshot = String(decoding: try encoder.encode(record), as: UTF8.self)
+                    } catch {
+                        Self.logger.warning("saving an instance without its snapshot: it cannot be encoded",
+                                            metadata: ["instance": "\(record.key)", "error": "\(error)"])
+                    }
                     let upstream = record.probe?.walReceiver
                     try db.execute(sql: """
                         INSERT INTO database_instance(hostname, port, cluster_name, system_identifier, server_version,

@@ -92,8 +92,13 @@ enum ProbeQuery {
         let isPrimary = !(try row.decode("in_recovery", as: Bool.self))
         let receiveLSN = try lsn("receive_lsn")
         let replayLSN = try lsn("replay_lsn")
-        let replayTS = try row.decodeIfPresent("replay_ts", as: Double.self)
-        let now = try row.decode("now_ts", as: Double.self)
+        // Numbers a real server cannot send (non-finite, or beyond ~31,700 years) are discarded
+        // here, so every lag and age computed from them below and later stays finite: an
+        // infinite lag trapped `Int(lag)` in the analyzer and made every topology save fail.
+        let replayTS = (try? row.decodeIfPresent("replay_ts", as: Double.self))??.plausible
+        guard let now = try row.decode("now_ts", as: Double.self).plausible else {
+            throw PGError(.decoding, endpoint: endpoint, operation: "probe", message: "now() is not a plausible epoch: \(try row.text("now_ts") ?? "NULL")")
+        }
         var lag: Double?
         if !isPrimary {
             if let receiveLSN, let replayLSN, replayLSN >= receiveLSN {
@@ -116,7 +121,7 @@ enum ProbeQuery {
             InstanceProbe.ReplicationRow(
                 applicationName: r.applicationName ?? "", clientAddress: r.clientAddress, clientHostname: r.clientHostname,
                 state: r.state, sentLSN: r.sentLSN.flatMap { LSN($0) }, flushLSN: r.flushLSN.flatMap { LSN($0) },
-                replayLSN: r.replayLSN.flatMap { LSN($0) }, syncState: r.syncState, replayLagSeconds: r.replayLagSeconds)
+                replayLSN: r.replayLSN.flatMap { LSN($0) }, syncState: r.syncState, replayLagSeconds: r.replayLagSeconds?.plausible)
         }
         // Stored, served by the API and shown to plugins: no password, sslpassword or other secret.
         let conninfo = ((try? ConnInfo(parsing: try row.text("primary_conninfo") ?? "")) ?? ConnInfo()).withoutSecrets
