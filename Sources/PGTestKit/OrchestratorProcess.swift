@@ -105,3 +105,25 @@ public func freePort() throws -> Int {
     guard ok else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: addr.sin_port))
 }
+
+/// A TCP connection to 127.0.0.1:`port`, or nil when refused. Non-blocking: returned while
+/// the handshake may still be in progress (for floods of idle connections).
+public func loopbackConnection(_ port: Int, blocking: Bool) -> Int32? {
+    let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | (blocking ? 0 : Int32(SOCK_NONBLOCK.rawValue))
+    let fd = socket(AF_INET, type, 0)
+    guard fd >= 0 else { return nil }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let started = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 || (!blocking && errno == EINPROGRESS)
+        }
+    }
+    guard started else {
+        close(fd)
+        return nil
+    }
+    return fd
+}

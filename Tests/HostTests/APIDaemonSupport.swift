@@ -26,26 +26,13 @@ func withAPIDaemon(_ settings: String, _ body: (_ base: String, _ port: Int, _ d
 func waitForListener(_ port: Int) async throws {
     let deadline = ContinuousClock.now + .seconds(20)
     while ContinuousClock.now < deadline {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        let connected = connectLoopback(fd, port: port)
-        close(fd)
-        if connected { return }
+        if let fd = loopbackConnection(port, blocking: true) {
+            close(fd)
+            return
+        }
         try await Task.sleep(for: .milliseconds(50))
     }
     Issue.record("the daemon did not listen on \(port)")
-}
-
-/// `connect(2)` of `fd` to 127.0.0.1:`port`; true when it connected (or, non-blocking, is connecting).
-func connectLoopback(_ fd: Int32, port: Int) -> Bool {
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 || errno == EINPROGRESS
-        }
-    }
 }
 
 /// A JSON object answer (empty when the body is something else).

@@ -137,9 +137,9 @@ struct APIHardeningTests {
         #expect(try await curl("disable-global-recoveries", ["-X", "POST"]).1.contains("\"Code\":\"OK\""))
         var info = stat()
         #expect(stat(socketPath, &info) == 0 && info.st_mode & 0o777 == 0o660, "mode \(String(info.st_mode & 0o777, radix: 8))")
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(!connectLoopback(fd, port: port), "something listens on TCP \(port)")
-        close(fd)
+        let tcp = loopbackConnection(port, blocking: true)
+        #expect(tcp == nil, "something listens on TCP \(port)")
+        if let tcp { close(tcp) }
         #expect(daemon.output().contains("Unix socket \(socketPath)"))
         ChildProcess.signal(daemon.pid, SIGTERM)
         #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
@@ -203,6 +203,17 @@ struct APIHardeningTests {
                 #expect((full["Token"] as? String)?.isEmpty == false && full["Hostname"] as? String == ProcessInfo.processInfo.hostName, "\(path)")
                 #expect(!String(decoding: known.body, as: UTF8.self).contains("orchestrator.sqlite3"))
             }
+        }
+    }
+}
+
+extension APIHardeningTests {
+    @Test("StatusEndpoint is served as an open probe, in addition to /api/status")
+    func statusEndpointServed() async throws {
+        try await withAPIDaemon(#""StatusEndpoint": "/lb/ping", "AuthenticationMethod": "basic", "HTTPAuthUser": "dba", "HTTPAuthPassword": "time_for_dinner""#) { api, port, _ in
+            let answer = try await OrchestratorProcess.request("http://127.0.0.1:\(port)/lb/ping", method: "GET")
+            #expect(answer.status == 200 && jsonObject(answer.body)["Code"] as? String == "OK")
+            #expect(try await OrchestratorProcess.request("\(api)/status", method: "GET").status == 200)
         }
     }
 }

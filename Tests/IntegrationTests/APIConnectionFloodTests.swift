@@ -27,21 +27,6 @@ struct APIConnectionFloodTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
     }
 
-    /// A non-blocking TCP connection to 127.0.0.1:`port` that sends nothing.
-    static func idleConnection(_ port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let started = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 || errno == EINPROGRESS }
-        }
-        guard started else { close(fd); return nil }
-        return fd
-    }
-
     /// Whether the server has closed `fd` (end of file or reset).
     static func closedByServer(_ fd: Int32) -> Bool {
         var byte: UInt8 = 0
@@ -81,7 +66,7 @@ struct APIConnectionFloodTests {
             var connections: [Int32] = []
             defer { for fd in connections { close(fd) } }
             for _ in 0..<wanted {
-                guard let fd = Self.idleConnection(port) else { break }
+                guard let fd = loopbackConnection(port, blocking: false) else { break }
                 connections.append(fd)
             }
             #expect(connections.count == wanted, "opened \(connections.count) of \(wanted)")

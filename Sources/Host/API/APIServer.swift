@@ -59,6 +59,7 @@ struct APIServer {
         let root = APIRoutes(group: router.group(), path: "", access: access, audit: audit, table: table)
         let api = APIRoutes(group: router.group(RouterPath(apiPath)), path: "/\(apiPath)", access: access, audit: audit, table: table)
         for collection in collections { collection.register(on: api) }
+        registerStatusEndpoint(on: root, table: table)
         if let metrics, configuration.http.prometheusEnabled {
             root.read(prefix.isEmpty ? "metrics" : "\(prefix)/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -66,6 +67,17 @@ struct APIServer {
             }
         }
         return router
+    }
+
+    /// `StatusEndpoint` (under `URLPrefix`), an open probe answering as `/api/status`, unless
+    /// it names a route that is served already (the default `/api/status` does).
+    private func registerStatusEndpoint(on root: APIRoutes, table: APIRouteTable) {
+        let endpoint = configuration.http.statusEndpoint.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard !endpoint.isEmpty else { return }
+        let route = prefix.isEmpty ? endpoint : "\(prefix)/\(endpoint)"
+        guard table.all["GET \(RouterPath("/\(route)").description)"] == nil else { return }
+        let health = HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token, access: access)
+        root.open(route) { request, context in await health.health(full: health.access.mayRead(request, context)) }
     }
 
     /// Throws `APIServerError` when `UseSSL` is set and the certificate or key cannot be loaded.

@@ -38,8 +38,9 @@ enum APIServerLimits {
         }
         let available = Int(clamping: limit.rlim_cur)
         if http.maxConnections > available - reservedDescriptors {
-            logger.warning("MaxAPIConnections \(http.maxConnections) leaves fewer than \(reservedDescriptors) of the \(available) file descriptors "
-                + "this process may open for failovers; lower it or raise the open-files limit (ulimit -n, LimitNOFILE=)")
+            let warning = "MaxAPIConnections \(http.maxConnections) leaves fewer than \(reservedDescriptors) of the \(available) file descriptors "
+                + "this process may open for failovers; lower it or raise the open-files limit (ulimit -n, LimitNOFILE=)"
+            logger.warning("\(warning)")
         }
     }
 }

@@ -63,7 +63,8 @@ enum ConfigKeys {
                 + "only (no empty, `.`, `..`, `:capture` or `*` segments)."),
         .text("StatusEndpoint", \.http.statusEndpoint, .http, check: { value in
             value.hasPrefix("/") ? nil : "a path starting with \"/\""
-        }, doc: "Path of the status (health) endpoint."),
+        }, doc: "Path of the status (health) endpoint, under `URLPrefix`; served like `/api/status`, open to "
+            + "everyone, in addition to it."),
         .flag("ReadOnly", \.http.readOnly, .http, doc: "Refuse every state-changing API call and UI action."),
         .text("WebMessage", \.http.webMessage, .http, doc: "Banner shown on every web UI page."),
         .flag("PrometheusEnabled", \.http.prometheusEnabled, .http, doc: "Serve Prometheus metrics on `/metrics`."),

@@ -8,7 +8,7 @@ extension Configuration {
         public var listenSocket = ""
         /// `URLPrefix`, normalised like Orchestrator: "" or "/prefix" (no trailing slash).
         public var urlPrefix = ""
-        /// `StatusEndpoint`.
+        /// `StatusEndpoint`: one more path (under `URLPrefix`) answering as `/api/status`.
         public var statusEndpoint = "/api/status"
         /// `ReadOnly`: refuse every state-changing request.
         public var readOnly = false

@@ -71,12 +71,14 @@ public struct Daemon: Sendable {
         let http = configuration.http
         guard http.authenticationMethod == .none else { return }
         if http.allowRemoteUnauthenticatedWrites {
-            logger.warning("AuthenticationMethod is \"\" and AllowRemoteUnauthenticatedWrites is true: anyone who can reach "
-                + "the API can change the topology and run failovers; set AuthenticationMethod \"basic\" or \"multi\"")
+            let warning = "AuthenticationMethod is \"\" and AllowRemoteUnauthenticatedWrites is true: anyone who can reach "
+                + "the API can change the topology and run failovers; set AuthenticationMethod \"basic\" or \"multi\""
+            logger.warning("\(warning)")
         } else {
-            logger.notice("API protected mode: AuthenticationMethod is \"\", so changes are accepted from loopback clients "
+            let notice = "API protected mode: AuthenticationMethod is \"\", so changes are accepted from loopback clients "
                 + "and ListenSocket only (reads stay open); to accept them from elsewhere set AuthenticationMethod "
-                + "\"basic\" or \"multi\" (recommended), or AllowRemoteUnauthenticatedWrites: true")
+                + "\"basic\" or \"multi\" (recommended), or AllowRemoteUnauthenticatedWrites: true"
+            logger.notice("\(notice)")
         }
     }
 
