@@ -22,6 +22,15 @@ public struct OrchestratorProcess: Sendable {
         return OrchestratorProcess(pid: pid, outputPath: outputPath)
     }
 
+    /// As `start`, with the open-files limit (soft and hard) set to `openFiles` through
+    /// `prlimit`, which then executes the daemon (same pid).
+    public static func start(_ arguments: [String], openFiles: Int) throws -> OrchestratorProcess {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString).log").path
+        let pid = try ChildProcess.spawn("/usr/bin/prlimit", ["--nofile=\(openFiles):\(openFiles)", binary] + arguments,
+                                         environment: ProcessInfo.processInfo.environment, outputPath: outputPath)
+        return OrchestratorProcess(pid: pid, outputPath: outputPath)
+    }
+
     public static func run(_ arguments: [String]) async throws -> (termination: ChildProcess.Termination, output: String) {
         let process = try start(arguments)
         let termination = await ChildProcess.wait(process.pid)

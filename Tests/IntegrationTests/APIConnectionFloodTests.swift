@@ -3,13 +3,17 @@ import Host
 import PGTestKit
 import Testing
 
-/// Idle API connections, many more than `MaxAPIConnections`, while the primary dies: the
-/// daemon holds at most the cap of them, closes idle ones after `APIIdleTimeoutSeconds`, and
-/// the failover completes (it needs fresh PostgreSQL connections, so free descriptors).
+/// Idle API connections, many more than `MaxAPIConnections` and than the daemon's open-files
+/// limit, while the primary dies: the daemon holds at most the cap of them, closes idle ones
+/// after `APIIdleTimeoutSeconds`, and the failover completes (it needs fresh PostgreSQL
+/// connections, so free descriptors). Without the cap the flood takes every descriptor and
+/// the survey of the standbys fails with EMFILE.
 @Suite("API connection flood during a failover")
 struct APIConnectionFloodTests {
     static let cap = 200
     static let idleSeconds = 2
+    /// The daemon's open-files limit: far below the flood, well above the cap.
+    static let daemonOpenFiles = 2048
 
     /// Raises this process's soft open-files limit to the hard one; the connections it may open
     /// while keeping 2000 descriptors for PostgreSQL, the harness and the runner.
@@ -54,7 +58,7 @@ struct APIConnectionFloodTests {
                  "RecoverMasterClusterFilters": [".*"], "RecoveryPeriodBlockSeconds": 0,
                  "MaxAPIConnections": \(Self.cap), "APIIdleTimeoutSeconds": \(Self.idleSeconds)}
                 """.write(toFile: configPath, atomically: true, encoding: .utf8)
-            let daemon = try OrchestratorProcess.start(["--config", configPath, "http"])
+            let daemon = try OrchestratorProcess.start(["--config", configPath, "http"], openFiles: Self.daemonOpenFiles)
             defer { ChildProcess.signal(daemon.pid, SIGKILL) }
             let api = "http://127.0.0.1:\(port)/api"
             try await eventually(timeout: .seconds(30)) {
@@ -87,7 +91,7 @@ struct APIConnectionFloodTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             let recovery = try #require(record, "no recovery ended within 60 s of the primary's death")
-            #expect(recovery.isSuccessful, "\(recovery.status): \(recovery.errors)")
+            #expect(recovery.isSuccessful, "\(recovery.status): \(recovery.errors); daemon log: \(daemon.output().suffix(3000))")
             #expect(recovery.successor == topology.standbys[0].key)
             #expect(try await RecoveryFixture.isInRecovery(topology.standbys[0]) == false, "the standby was not promoted")
             // The cap held: the daemon never had more than the cap of API sockets besides what
