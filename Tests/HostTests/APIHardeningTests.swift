@@ -37,7 +37,8 @@ struct APIHardeningTests {
 
     @Test("writes answer POST as well as GET; reads answer GET only")
     func postAcceptedForWrites() async throws {
-        try await withAPIDaemon(#""InstancePollSeconds": 1"#) { api, _, _ in
+        try await withAPIDaemon(#""InstancePollSeconds": 1"#) { api, _, daemon in
+            #expect(daemon.output().contains("API protected mode"), "the start does not say who may write")
             #expect(try await request("\(api)/disable-global-recoveries", "POST").body["Code"] as? String == "OK")
             #expect(try await request("\(api)/check-global-recoveries").body["Details"] as? String == "disabled")
             #expect(try await request("\(api)/enable-global-recoveries", "GET").body["Code"] as? String == "OK")
@@ -214,6 +215,79 @@ extension APIHardeningTests {
             let answer = try await OrchestratorProcess.request("http://127.0.0.1:\(port)/lb/ping", method: "GET")
             #expect(answer.status == 200 && jsonObject(answer.body)["Code"] as? String == "OK")
             #expect(try await OrchestratorProcess.request("\(api)/status", method: "GET").status == 200)
+        }
+    }
+}
+
+extension APIHardeningTests {
+    /// Whether the server closes `fd` within `timeout` (end of file or reset).
+    private func closedWithin(_ fd: Int32, _ timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        var byte: UInt8 = 0
+        while ContinuousClock.now < deadline {
+            let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// Sends all of `text` without ever blocking for long: false once the peer is gone, or
+    /// after 5 s without progress.
+    @discardableResult
+    private func send(_ fd: Int32, _ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        var stalled = ContinuousClock.now + .seconds(5)
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n > 0 {
+                offset += n
+                stalled = ContinuousClock.now + .seconds(5)
+            } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK, ContinuousClock.now < stalled {
+                usleep(1000)
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    @Test("limits: headers sent slowly are cut off by the idle timeout, a client beyond MaxAPIConnections waits, a large body closes the connection")
+    func connectionLimits() async throws {
+        try await withAPIDaemon(#""MaxAPIConnections": 2, "APIIdleTimeoutSeconds": 1"#) { api, port, _ in
+            // Slowloris: a request line, then one header byte every 200 ms, never finished.
+            let slow = try #require(loopbackConnection(port, blocking: true))
+            defer { close(slow) }
+            send(slow, "GET /api/health HTTP/1.1\r\nHost: x\r\n")
+            let start = ContinuousClock.now
+            var cut = false
+            while ContinuousClock.now < start + .seconds(5), !cut {
+                send(slow, "X")
+                cut = try await closedWithin(slow, .milliseconds(200))
+            }
+            #expect(cut, "a connection trickling its headers stayed open for 5 s")
+            #expect(ContinuousClock.now - start < .seconds(3))
+
+            // Two idle connections fill the cap; a third client is served once they are closed.
+            let idle = [try #require(loopbackConnection(port, blocking: true)), try #require(loopbackConnection(port, blocking: true))]
+            defer { for fd in idle { close(fd) } }
+            try await Task.sleep(for: .milliseconds(200))
+            let asked = ContinuousClock.now
+            #expect(try await OrchestratorProcess.request("\(api)/health", method: "GET").status == 200)
+            #expect(ContinuousClock.now - asked >= .milliseconds(500), "served beyond the cap at once")
+            for fd in idle { #expect(try await closedWithin(fd, .seconds(3)), "an idle connection outlived the idle timeout") }
+
+            // A body over 64 KiB (no route reads one) closes the connection: sending 10 MB
+            // fails long before the end (Hummingbird alone would read and discard it all).
+            let big = try #require(loopbackConnection(port, blocking: true))
+            defer { close(big) }
+            var sent = 0
+            if send(big, "POST /api/disable-global-recoveries HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n") {
+                let chunk = String(repeating: "x", count: 64 * 1024)
+                while sent < 10_000_000, send(big, chunk) { sent += chunk.utf8.count }
+            }
+            #expect(sent < 2_000_000, "\(sent) body bytes accepted")
         }
     }
 }
