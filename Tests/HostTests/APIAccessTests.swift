@@ -39,6 +39,9 @@ struct APIAccessTests {
             let readonly = try await OrchestratorProcess.request("\(api)/forget-cluster/x", method: "GET", headers: basic("readonly", "x"))
             #expect(readonly.status == 403)
             #expect((envelope(readonly.body)["Message"] as? String)?.contains("readonly") == true)
+            // A path no route matches is checked as a write (fail closed): readonly learns nothing.
+            #expect(try await OrchestratorProcess.request("\(api)/no-such-route/x", method: "GET", headers: basic("readonly", "x")).status == 403)
+            #expect(try await OrchestratorProcess.request("\(api)/no-such-route/x", method: "GET", headers: basic("dba", "time_for_dinner")).status == 404)
             // The real user gets through to the action (nothing listens on port 1).
             let write = try await OrchestratorProcess.request("\(api)/discover/127.0.0.1/1", method: "GET", headers: basic("dba", "time_for_dinner"))
             #expect(write.status == 500)
