@@ -8,7 +8,7 @@ def arr(s): return {"type":"array","items":s}
 P_HOST={"name":"host","in":"path","required":True,"schema":{"type":"string","maxLength":255},"description":"Host name or address as the topology knows it"}
 P_PORT={"name":"port","in":"path","required":True,"schema":{"type":"integer","minimum":1,"maximum":65535}}
 P_HINT={"name":"hint","in":"path","required":True,"schema":{"type":"string","maxLength":255},"description":"Cluster name, cluster alias, or host:port of any member"}
-P_PAGE={"name":"page","in":"path","required":True,"schema":{"type":"integer","minimum":0}}
+P_PAGE={"name":"page","in":"path","required":True,"schema":{"type":"integer","minimum":0,"maximum":1000000}}
 P_ID={"name":"id","in":"path","required":True,"schema":{"type":"integer","minimum":0}}
 P_UID={"name":"uid","in":"path","required":True,"schema":{"type":"string"}}
 P_COMMENT={"name":"comment","in":"query","schema":{"type":"string"}}
@@ -23,13 +23,19 @@ def jresp(desc, schema): return {"description":desc,"content":{"application/json
 V1ERR={"400":jresp("Malformed host, port or parameter", ref("ErrorEnvelope")),
        "401":jresp("Authentication required (AuthenticationMethod basic or multi)", ref("ErrorEnvelope")),
        "500":jresp("ERROR envelope: unknown instance or cluster, or the action failed", ref("ErrorEnvelope"))}
-V1WRITE={**V1ERR, "403":jresp("Refused: ReadOnly mode, or the multi method's readonly user", ref("ErrorEnvelope"))}
+V1ERR={**V1ERR, "429":jresp("Too many wrong credentials from this address; retry after Retry-After seconds", ref("ErrorEnvelope"))}
+V1WRITE={**V1ERR, "403":jresp("Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)", ref("ErrorEnvelope"))}
 V2ERR={"400":jresp("Malformed parameter", ref("V2Error")),"401":jresp("Authentication required", ref("V2Error")),"404":jresp("Unknown cluster or instance", ref("V2Error"))}
+# Access classes, as the server attaches them to its routes (x-access): open probes, reads
+# (GET), writes (GET for upstream's clients, and POST; audited).
+OPEN={"health","status","leaderCheck","leaderCheckCode","v2Status"}
 def op(summary, tag, params, ok, errors, desc=None, opid=None):
-    o={"summary":summary,"tags":[tag],"operationId":opid,"responses":{"200":ok, **errors}}
+    access="write" if errors is V1WRITE else "open" if opid in OPEN else "read"
+    o={"summary":summary,"tags":[tag],"operationId":opid,"x-access":access,"responses":{"200":ok, **errors}}
     if params: o["parameters"]=params
     if desc: o["description"]=desc
-    return {"get":o}
+    if access!="write": return {"get":o}
+    return {"get":o, "post":{**o,"operationId":opid+"Post"}}
 def v2ok(schema): return jresp("OK", {"allOf":[ref("V2Envelope"),{"type":"object","properties":{"data":schema}}]})
 paths={
  "/api/health": op("Health of this node","health",[],jresp("Healthy (Code OK); unhealthy (backend unreadable or refusing writes) answers ERROR with HTTP 503 and the reason", ref("HealthEnvelope")),{"503":jresp("Unhealthy",ref("HealthEnvelope"))},opid="health"),
@@ -62,6 +68,10 @@ paths={
  "/api/replication-analysis/instance/{host}/{port}": op("Current problems of one instance","recovery",[P_HOST,P_PORT],jresp("Entries",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":arr(ref("ReplicationAnalysis"))}}]}),V1ERR,opid="replicationAnalysisInstance"),
  "/api/recover/{host}/{port}": op("Recover the failure of this instance now (skips filters, downtime, global switch and block period; never two at once)","recovery",[P_HOST,P_PORT],jresp("Recovered; Details the successor",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("InstanceKey")}}]}),V1WRITE,opid="recover"),
  "/api/recover/{host}/{port}/{candHost}/{candPort}": op("Recover, promoting this standby (it must hold as much WAL as any other)","recovery",[P_HOST,P_PORT,{**P_HOST,"name":"candHost"},{**P_PORT,"name":"candPort"}],jresp("Recovered",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("InstanceKey")}}]}),V1WRITE,opid="recoverWithCandidate"),
+ "/api/audit": op("API writes, newest first (who, from where, which route, outcome), 20 a page","audit",[],jresp("Entries",arr(ref("Audit"))),V1ERR,opid="audit"),
+ "/api/audit/{page}": op("API writes, one page of 20","audit",[P_PAGE],jresp("Entries",arr(ref("Audit"))),V1ERR,opid="auditPage"),
+ "/api/audit/instance/{host}/{port}": op("API writes naming this instance","audit",[P_HOST,P_PORT],jresp("Entries",arr(ref("Audit"))),V1ERR,opid="auditInstance"),
+ "/api/audit/instance/{host}/{port}/{page}": op("API writes naming this instance, one page","audit",[P_HOST,P_PORT,P_PAGE],jresp("Entries",arr(ref("Audit"))),V1ERR,opid="auditInstancePage"),
  "/api/audit-recovery": op("Recoveries, newest first","recovery",[],jresp("Recoveries",arr(ref("TopologyRecovery"))),V1ERR,opid="auditRecovery"),
  "/api/audit-recovery/{page}": op("Recoveries, one page of 50","recovery",[P_PAGE],jresp("Recoveries",arr(ref("TopologyRecovery"))),V1ERR,opid="auditRecoveryPage"),
  "/api/audit-recovery/cluster/{hint}": op("Recoveries of a cluster (by system identifier, whatever it was called then)","recovery",[P_HINT],jresp("Recoveries",arr(ref("TopologyRecovery"))),V1ERR,opid="auditRecoveryCluster"),
@@ -85,7 +95,7 @@ paths={
  "/api/downtimed": op("Downtimed instances","maintenance",[],jresp("Downtimes",arr(ref("Downtime"))),V1ERR,opid="downtimed"),
  "/api/downtimed/{hint}": op("Downtimed instances of a cluster","maintenance",[P_HINT],jresp("Downtimes",arr(ref("Downtime"))),V1ERR,opid="downtimedCluster"),
  "/api/register-candidate/{host}/{port}/{rule}": op("Set a standby's promotion rule for CandidateInstanceExpireMinutes","maintenance",[P_HOST,P_PORT,{"name":"rule","in":"path","required":True,"schema":{"type":"string","enum":["must","prefer","neutral","prefer_not","must_not"]}}],jresp("Registered",{"allOf":[ref("Envelope"),{"type":"object","properties":{"Details":ref("InstanceKey")}}]}),V1WRITE,opid="registerCandidate"),
- "/api/v2/recoveries": op("Recoveries (?cluster= or ?alias=, ?page=)","v2",[{"name":"cluster","in":"query","schema":{"type":"string"}},{"name":"alias","in":"query","schema":{"type":"string"}},{"name":"page","in":"query","schema":{"type":"integer","minimum":0}}],v2ok(arr(ref("TopologyRecovery"))),V2ERR,opid="v2Recoveries"),
+ "/api/v2/recoveries": op("Recoveries (?cluster= or ?alias=, ?page=)","v2",[{"name":"cluster","in":"query","schema":{"type":"string"}},{"name":"alias","in":"query","schema":{"type":"string"}},{"name":"page","in":"query","schema":{"type":"integer","minimum":0,"maximum":1000000}}],v2ok(arr(ref("TopologyRecovery"))),V2ERR,opid="v2Recoveries"),
  "/api/v2/recoveries/active": op("Recoveries running now","v2",[],v2ok(arr(ref("TopologyRecovery"))),V2ERR,opid="v2ActiveRecoveries"),
  "/api/plugins": op("Loaded plugins in dispatch order, with each one's last result","plugins",[],jresp("Plugin status",{"type":"object"}),V1ERR,opid="plugins"),
  "/api/reload-configuration": op("Re-read the plugin settings, Lua scripts and hook directories (as SIGHUP)","plugins",[],jresp("Reloaded",ref("Envelope")),V1WRITE,opid="reloadConfiguration"),
@@ -161,8 +171,12 @@ schemas={
  "Downtime":{"type":"object","properties":{"Key":ref("InstanceKey"),"DowntimeOwner":S("string"),"DowntimeReason":S("string"),
    "BeginTimestamp":S("string"),"DowntimeEndTimestamp":S("string"),"IsDowntimed":S("boolean")}},
  "ClusterTopology":{"type":"object","properties":{"clusterName":S("string"),"topology":S("string")},"required":["clusterName","topology"]},
+ "Audit":{"type":"object","properties":{"AuditId":S("integer"),"AuditTimestamp":S("string"),"AuditType":S("string",description="the route's action, e.g. begin-downtime"),
+   "AuditInstanceKey":ref("InstanceKey"),"Message":S("string"),"User":S("string"),"Source":S("string",description="client address:port, or unix-socket"),
+   "Method":S("string"),"Path":S("string"),"Status":S("integer",description="HTTP status of the answer")},
+   "required":["AuditId","AuditTimestamp","AuditType","AuditInstanceKey","Message","User","Source","Method","Path","Status"]},
 }
-doc={"openapi":"3.0.3","info":{"title":"orchestrator for PostgreSQL","version":"1","description":"Orchestrator-compatible API. v1 reads answer raw JSON, v1 actions the {Code,Message,Details} envelope (ERROR with HTTP 500 or a 4xx); v2 answers {status,data,error} with real status codes. Paths are relative to URLPrefix. Every operation is a GET."},
+doc={"openapi":"3.0.3","info":{"title":"orchestrator for PostgreSQL","version":"1","description":"Orchestrator-compatible API. v1 reads answer raw JSON, v1 actions the {Code,Message,Details} envelope (ERROR with HTTP 500 or a 4xx); v2 answers {status,data,error} with real status codes. Paths are relative to URLPrefix. Reads (x-access read) and probes (x-access open, no credentials) answer GET; writes (x-access write) answer GET, as upstream's clients send them, and POST, and are audited (/api/audit). Under AuthenticationMethod \"\" writes are accepted from local clients only unless AllowRemoteUnauthenticatedWrites; a write a browser marks cross-site is refused."},
  "servers":[{"url":"/"}],
  "components":{"securitySchemes":{"basic":{"type":"http","scheme":"basic"}},"schemas":schemas},
  "security":[{},{"basic":[]}],

@@ -22,6 +22,15 @@ public struct OrchestratorProcess: Sendable {
         return OrchestratorProcess(pid: pid, outputPath: outputPath)
     }
 
+    /// As `start`, with the open-files limit (soft and hard) set to `openFiles` through
+    /// `prlimit`, which then executes the daemon (same pid).
+    public static func start(_ arguments: [String], openFiles: Int) throws -> OrchestratorProcess {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString).log").path
+        let pid = try ChildProcess.spawn("/usr/bin/prlimit", ["--nofile=\(openFiles):\(openFiles)", binary] + arguments,
+                                         environment: ProcessInfo.processInfo.environment, outputPath: outputPath)
+        return OrchestratorProcess(pid: pid, outputPath: outputPath)
+    }
+
     public static func run(_ arguments: [String]) async throws -> (termination: ChildProcess.Termination, output: String) {
         let process = try start(arguments)
         let termination = await ChildProcess.wait(process.pid)
@@ -104,4 +113,26 @@ public func freePort() throws -> Int {
     }
     guard ok else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// A TCP connection to 127.0.0.1:`port`, or nil when refused. Non-blocking: returned while
+/// the handshake may still be in progress (for floods of idle connections).
+public func loopbackConnection(_ port: Int, blocking: Bool) -> Int32? {
+    let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | (blocking ? 0 : Int32(SOCK_NONBLOCK.rawValue))
+    let fd = socket(AF_INET, type, 0)
+    guard fd >= 0 else { return nil }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let started = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 || (!blocking && errno == EINPROGRESS)
+        }
+    }
+    guard started else {
+        close(fd)
+        return nil
+    }
+    return fd
 }

@@ -10,49 +10,13 @@ import FoundationNetworking
 /// refusals happen before any instance is contacted).
 @Suite("API access: AuthenticationMethod, ReadOnly, TLS")
 struct APIAccessTests {
-    /// A daemon on a free port with `settings` added to a minimal config; stopped by SIGTERM.
     private func withDaemon(_ settings: String, _ body: (_ base: String, _ port: Int) async throws -> Void) async throws {
-        let port = try freePort()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let config = try TemporaryFile("""
-            {"ListenAddress": "127.0.0.1:\(port)", "SQLite3DataFile": "\(dir)/orchestrator.sqlite3", \(settings)}
-            """)
-        let daemon = try OrchestratorProcess.start(["--config", config.path, "http"])
-        defer { ChildProcess.signal(daemon.pid, SIGKILL) }
-        try await waitForListener(port)
-        try await body("http://127.0.0.1:\(port)/api", port)
-        ChildProcess.signal(daemon.pid, SIGTERM)
-        #expect(await ChildProcess.wait(daemon.pid) == .exited(0))
-        #expect(!daemon.output().contains("time_for_dinner"), "a password reached the log")
+        try await withAPIDaemon(settings) { base, port, _ in try await body(base, port) }
     }
 
-    /// Waits until the port accepts connections (TLS or not).
-    private func waitForListener(_ port: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            close(fd)
-            if connected { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("the daemon did not listen on \(port)")
-    }
+    private func basic(_ user: String, _ password: String) -> [String: String] { basicAuthorization(user, password) }
 
-    private func basic(_ user: String, _ password: String) -> [String: String] {
-        ["Authorization": "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()]
-    }
-
-    private func envelope(_ data: Data) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-    }
+    private func envelope(_ data: Data) -> [String: Any] { jsonObject(data) }
 
     @Test("multi: reads need credentials, user readonly reads with any password but cannot write, probes stay open")
     func multi() async throws {
@@ -75,6 +39,9 @@ struct APIAccessTests {
             let readonly = try await OrchestratorProcess.request("\(api)/forget-cluster/x", method: "GET", headers: basic("readonly", "x"))
             #expect(readonly.status == 403)
             #expect((envelope(readonly.body)["Message"] as? String)?.contains("readonly") == true)
+            // A path no route matches is checked as a write (fail closed): readonly learns nothing.
+            #expect(try await OrchestratorProcess.request("\(api)/no-such-route/x", method: "GET", headers: basic("readonly", "x")).status == 403)
+            #expect(try await OrchestratorProcess.request("\(api)/no-such-route/x", method: "GET", headers: basic("dba", "time_for_dinner")).status == 404)
             // The real user gets through to the action (nothing listens on port 1).
             let write = try await OrchestratorProcess.request("\(api)/discover/127.0.0.1/1", method: "GET", headers: basic("dba", "time_for_dinner"))
             #expect(write.status == 500)

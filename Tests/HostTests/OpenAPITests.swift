@@ -12,7 +12,7 @@ struct OpenAPITests {
         .appendingPathComponent("docs/openapi.json")
 
     /// A server with every optional route on (metrics), as `orchestrator http` builds it.
-    static func router(_ configure: (inout Configuration) -> Void = { _ in }) throws -> Router<BasicRequestContext> {
+    static func router(table: APIRouteTable = APIRouteTable(), _ configure: (inout Configuration) -> Void = { _ in }) throws -> Router<APIRequestContext> {
         var configuration = Configuration()
         configure(&configuration)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString)").path
@@ -24,11 +24,11 @@ struct OpenAPITests {
         let plugins = PluginHost(settings: configuration.plugins,
                                  services: .live(configuration: configuration, topology: nil, logger: logger), logger: logger)
         return APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
-                         metrics: PrometheusCollectorRegistry(), logger: logger, plugins: plugins).makeRouter()
+                         metrics: PrometheusCollectorRegistry(), logger: logger, plugins: plugins).makeRouter(table: table)
     }
 
     /// `GET /api/instance/{host}/{port}` for each route the router serves.
-    static func registeredRoutes(_ router: Router<BasicRequestContext>) -> Set<String> {
+    static func registeredRoutes(_ router: Router<APIRequestContext>) -> Set<String> {
         Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
     }
 
@@ -58,26 +58,58 @@ struct OpenAPITests {
         let routes = Self.registeredRoutes(try Self.router { $0.http.urlPrefix = "/orc" })
         #expect(routes.contains("GET /orc/api/clusters"))
         #expect(routes.contains("GET /orc/metrics"))
-        #expect(!routes.contains { !$0.hasPrefix("GET /orc/") })
+        #expect(!routes.contains { !$0.hasPrefix("GET /orc/") && !$0.hasPrefix("POST /orc/") })
     }
 
-    @Test("every registered API route is in the access table; writes are the state-changing actions")
+    @Test("every route carries its access class; writes answer GET and POST, reads and probes GET only; the document says the same")
     func accessTable() throws {
-        for route in try Self.router().routes {
-            let path = route.path.description
-            guard path.hasPrefix("/api/") else { continue }
-            let action = APIAccess.action(ofRelativePath: path.dropFirst("/api/".count))
-            #expect(APIAccess.byAction[action] != nil, "\(path): action \(action) is not classified in APIAccess.byAction")
+        let table = APIRouteTable()
+        let router = try Self.router(table: table)
+        let access = table.all
+        let registered = Self.registeredRoutes(router)
+        #expect(Set(access.keys) == registered, "routes registered without APIRoutes: \(registered.subtracting(access.keys).sorted())")
+        for (route, kind) in access {
+            let path = route.split(separator: " ", maxSplits: 1)[1]
+            if route.hasPrefix("POST ") { #expect(kind == .write, "\(route) is POST but not a write") }
+            if kind == .write { #expect(access["GET \(path)"] == .write && access["POST \(path)"] == .write, "\(route)") }
+        }
+        func kinds(_ action: String) -> Set<APIAccess> {
+            Set(access.filter { $0.key.hasPrefix("GET /api/\(action)/") || $0.key == "GET /api/\(action)" }.values)
         }
         for write in ["discover", "forget", "forget-cluster", "recover", "graceful-master-takeover", "graceful-master-takeover-auto",
                       "register-candidate", "ack-recovery", "ack-all-recoveries", "begin-downtime", "end-downtime",
-                      "disable-global-recoveries", "enable-global-recoveries"] {
-            #expect(APIAccess.of(relativePath: "\(write)/x/1") == .write, "\(write)")
+                      "disable-global-recoveries", "enable-global-recoveries", "relocate", "move-below", "reload-configuration"] {
+            #expect(kinds(write) == [.write], "\(write)")
         }
-        for read in ["clusters", "instance/h/1", "v2/clusters/x", "replication-analysis", "audit-recovery", "check-global-recoveries"] {
-            #expect(APIAccess.of(relativePath: Substring(read)) == .read, "\(read)")
+        for read in ["clusters", "instance", "v2/clusters", "replication-analysis", "audit-recovery", "check-global-recoveries", "audit", "plugins"] {
+            #expect(kinds(read) == [.read], "\(read)")
         }
-        #expect(APIAccess.of(relativePath: "health") == .open)
-        #expect(APIAccess.of(relativePath: "no-such-action") == .write)
+        for open in ["health", "status", "leader-check", "v2/status"] { #expect(kinds(open) == [.open], "\(open)") }
+        #expect(access["GET /metrics"] == .read)
+
+        // The document's x-access is the server's (the fuzzer and clients read it).
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.text.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let key = "\(method.uppercased()) \(path)"
+                #expect(operation["x-access"] as? String == access[key]?.rawValue, "\(key): document \(operation["x-access"] ?? "none"), server \(access[key].map { "\($0)" } ?? "none")")
+            }
+        }
+    }
+
+    @Test("URLPrefix: a prefix the router would rewrite is refused at load; a plain one keeps every write a write")
+    func urlPrefixMismatchFailsClosed() throws {
+        for bad in ["/a//b", "/a/:x", "/a/{x}", "/a/*", "/a/../b", "/a b"] {
+            let error = configError(#"{"URLPrefix": "\#(bad)"}"#)
+            #expect(error?.description.contains("URLPrefix") == true, "\(bad): \(String(describing: error))")
+        }
+        #expect((try? parseConfig(#"{"URLPrefix": "/ops/orc/"}"#))?.configuration.http.urlPrefix == "/ops/orc")
+        let table = APIRouteTable()
+        _ = try Self.router(table: table) { $0.http.urlPrefix = "/ops/orc" }
+        #expect(table.all["GET /ops/orc/api/forget-cluster/{hint}"] == .write)
+        #expect(table.all["POST /ops/orc/api/recover/{host}/{port}"] == .write)
+        #expect(table.all["GET /ops/orc/api/clusters"] == .read)
+        #expect(table.all.keys.allSatisfy { $0.contains(" /ops/orc/") })
     }
 }

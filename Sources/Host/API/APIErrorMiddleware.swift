@@ -3,10 +3,10 @@ import Hummingbird
 import Logging
 
 /// Turns every failure into a JSON answer in the envelope of the path's API version: unknown
-/// routes (404), other methods than GET (405), refused requests, and unexpected errors
+/// routes (404), other methods (405), refused requests, and unexpected errors
 /// (500, logged). Nothing reaches the client as an empty or HTML body.
 struct APIErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = APIRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -24,10 +24,11 @@ struct APIErrorMiddleware: RouterMiddleware {
     private func translate(_ error: HTTPError, _ request: Request) -> APIError {
         let path = String(request.uri.path.prefix(200))
         if error.status == .notFound {
-            // Every route of this API is a GET, so another method is never served anywhere.
+            // Reads answer GET, writes GET and POST; any other method is served nowhere, and a
+            // POST that found no route is one to a read (or to no route at all).
             if request.method != .get {
                 return APIError(status: .methodNotAllowed, code: "METHOD_NOT_ALLOWED",
-                                message: "Method \(request.method) is not allowed: this API answers GET only",
+                                message: "Method \(request.method) is not allowed here: reads answer GET, changes GET and POST",
                                 headers: [.allow: "GET"])
             }
             return APIError(status: .notFound, code: "NOT_FOUND",

@@ -7,7 +7,7 @@ import Hummingbird
 enum APIParameters {
     static let maximumLength = 255
 
-    static func text(_ context: BasicRequestContext, _ name: String) throws -> String {
+    static func text(_ context: APIRequestContext, _ name: String) throws -> String {
         guard let raw = context.parameters.get(name) else {
             throw APIError.badRequest("Missing parameter \(name)")
         }
@@ -22,6 +22,44 @@ enum APIParameters {
             throw APIError.badRequest("Invalid \(name) \"\(visible(decoded))\": control characters are not allowed")
         }
         return decoded
+    }
+
+    /// The highest page number a paged route accepts: `page * pageSize` stays far from overflow
+    /// (one page more is a 400, never a trap that would stop the daemon).
+    static let maximumPage = 1_000_000
+
+    /// `:name` as a page number, 0 ... `maximumPage`.
+    static func page(_ context: APIRequestContext, _ name: String = "page") throws -> Int {
+        try page(text: text(context, name), name: name)
+    }
+
+    /// A page number from a path or query parameter; the 400 names it and the range.
+    static func page(text: String, name: String, code: String = "BAD_REQUEST") throws -> Int {
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let page = Int(text), page <= maximumPage else {
+            throw APIError.badRequest("Invalid \(name) \"\(visible(text))\": expected a whole number from 0 to \(maximumPage)", code: code)
+        }
+        return page
+    }
+
+    /// `:name` as a non-negative 64-bit number (a recovery id).
+    static func number(_ context: APIRequestContext, _ name: String) throws -> Int64 {
+        let text = try text(context, name)
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(text) else {
+            throw APIError.badRequest("Invalid \(name) \"\(visible(text))\": expected a non-negative whole number")
+        }
+        return value
+    }
+
+    /// An optional query parameter, checked as path parameters are ("" when absent).
+    static func query(_ request: Request, _ name: String) throws -> String? {
+        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        guard value.utf8.count <= maximumLength * 4 else {
+            throw APIError.badRequest("Invalid \(name): longer than \(maximumLength * 4) bytes")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.badRequest("Invalid \(name) \"\(visible(value))\": control characters are not allowed")
+        }
+        return value
     }
 
     /// Every `%` starts two hex digits (Foundation's decoder lets some malformed ones through).
@@ -41,7 +79,7 @@ enum APIParameters {
     }
 
     /// `:host` and `:port` as an instance key.
-    static func instanceKey(_ context: BasicRequestContext, host hostName: String = "host", port portName: String = "port") throws -> InstanceKey {
+    static func instanceKey(_ context: APIRequestContext, host hostName: String = "host", port portName: String = "port") throws -> InstanceKey {
         let host = try text(context, hostName)
         let portText = try text(context, portName)
         guard portText.allSatisfy(\.isASCII), let port = Int(portText), (1...65535).contains(port) else {

@@ -7,9 +7,10 @@ import NIOCore
 import NIOSSL
 import Prometheus
 
-/// Builds the HTTP application: route collections under `URLPrefix`, behind the error and
-/// access middlewares, over HTTP or HTTPS. Handlers stay thin; they read state and ask the
-/// owning components to act.
+/// Builds the HTTP application: route collections under `URLPrefix`, behind the error
+/// middleware, each route with its access class, over HTTP or HTTPS, on TCP or a Unix socket,
+/// with the connection limits of `APIServerLimits`. Handlers stay thin; they read state and
+/// ask the owning components to act.
 struct APIServer {
     let configuration: Configuration
     let backend: Backend
@@ -22,13 +23,19 @@ struct APIServer {
 
     /// `/api`, or `/<URLPrefix>/api`, without slashes at either end.
     var apiPath: String {
-        let prefix = configuration.http.urlPrefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        return prefix.isEmpty ? "api" : "\(prefix)/api"
+        prefix.isEmpty ? "api" : "\(prefix)/api"
     }
+
+    /// `URLPrefix` without slashes at either end ("" when unset).
+    private var prefix: String {
+        configuration.http.urlPrefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    }
+
+    var access: APIAccessGuard { APIAccessGuard(http: configuration.http, throttle: Self.throttle, logger: logger) }
 
     /// Every route collection of the API. A new one is one more line here.
     var collections: [any APIRouteCollection] {
-        let health = HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token)
+        let health = HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token, access: access)
         return [
             health,
             TopologyRoutes(topology: topology, configuration: configuration),
@@ -37,19 +44,24 @@ struct APIServer {
             OpenAPIDocument.Routes(),
             RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration),
             SwitchoverRoutes(coordinator: coordinator, topology: topology, configuration: configuration),
+            AuditRoutes(backend: backend),
         ] + (plugins.map { [PluginRoutes(plugins: $0)] } ?? [])
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The router; `table` receives every route's access class (tests read it).
+    func makeRouter(table: APIRouteTable = APIRouteTable()) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        let access = self.access
         // Middlewares apply to the routes added after them, and to requests no route matches.
         router.add(middleware: APIErrorMiddleware())
-        router.add(middleware: APIAccessMiddleware(http: configuration.http, apiRoot: "/\(apiPath)/"))
-        let api = router.group(RouterPath(apiPath))
+        router.add(middleware: APIUnmatchedRouteMiddleware(access: access))
+        let audit = APIAudit(configuration: configuration.audit, backend: backend, logger: logger)
+        let root = APIRoutes(group: router.group(), path: "", access: access, audit: audit, table: table)
+        let api = APIRoutes(group: router.group(RouterPath(apiPath)), path: "/\(apiPath)", access: access, audit: audit, table: table)
         for collection in collections { collection.register(on: api) }
+        registerStatusEndpoint(on: root, table: table)
         if let metrics, configuration.http.prometheusEnabled {
-            let prefix = configuration.http.urlPrefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            router.get(RouterPath(prefix.isEmpty ? "metrics" : "\(prefix)/metrics")) { _, _ in
+            root.read(prefix.isEmpty ? "metrics" : "\(prefix)/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                          body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
             }
@@ -57,26 +69,59 @@ struct APIServer {
         return router
     }
 
+    /// `StatusEndpoint` (under `URLPrefix`), an open probe answering as `/api/status`, unless
+    /// it names a route that is served already (the default `/api/status` does).
+    private func registerStatusEndpoint(on root: APIRoutes, table: APIRouteTable) {
+        let endpoint = configuration.http.statusEndpoint.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard !endpoint.isEmpty else { return }
+        let route = prefix.isEmpty ? endpoint : "\(prefix)/\(endpoint)"
+        guard table.all["GET \(RouterPath("/\(route)").description)"] == nil else { return }
+        let health = HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token, access: access)
+        root.open(route) { request, context in await health.health(full: health.access.mayRead(request, context)) }
+    }
+
     /// Throws `APIServerError` when `UseSSL` is set and the certificate or key cannot be loaded.
-    func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
-        let listen = configuration.http.listen
+    /// `onRunning` gets where the API listens: `host:port`, or the socket path.
+    func makeApplication(onRunning: @escaping @Sendable (String) async -> Void) throws -> some ApplicationProtocol {
+        let http = configuration.http
+        let listen = http.listen
+        let socketPath = http.listenSocket
+        let address: BindAddress = socketPath.isEmpty
+            ? .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port)
+            : .unixDomainSocket(path: socketPath)
+        let logger = self.logger
         return Application(
             router: makeRouter(),
             server: try serverBuilder(),
-            configuration: .init(address: .hostname(listen.host.isEmpty ? "0.0.0.0" : listen.host, port: listen.port),
-                                 serverName: "orchestrator/\(OrchestratorVersion.current)"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? listen.port) },
+            configuration: .init(address: address, serverName: "orchestrator/\(OrchestratorVersion.current)",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger)),
+            onServerRunning: { channel in
+                guard !socketPath.isEmpty else {
+                    let host = listen.host.isEmpty ? "0.0.0.0" : listen.host
+                    await onRunning("\(host):\(channel.localAddress?.port ?? listen.port)")
+                    return
+                }
+                // Bound with the umask's mode, which lets nobody but the owner connect (connect
+                // needs write permission); now the group too.
+                if chmod(socketPath, 0o660) != 0 {
+                    logger.error("ListenSocket \(socketPath): cannot set mode 0660: \(String(cString: strerror(errno)))")
+                }
+                await onRunning(socketPath)
+            },
             logger: logger
         )
     }
 
     private func serverBuilder() throws -> HTTPServerBuilder {
         let http = configuration.http
-        guard http.useSSL else { return .http1() }
-        return try .tls(.http1(), tlsConfiguration: try APITLS.serverConfiguration(http))
+        let plain = HTTPServerBuilder.http1(configuration: APIServerLimits.channelConfiguration(http))
+        guard http.useSSL else { return plain }
+        return try .tls(plain, tlsConfiguration: try APITLS.serverConfiguration(http))
     }
 
     static let hostname = ProcessInfo.processInfo.hostName
     /// Identifies this daemon process in API answers (upstream's node token).
     static let token = UUID().uuidString.lowercased()
+    /// One per process: the backoff outlives a router rebuild.
+    static let throttle = APIAuthThrottle()
 }

@@ -1,7 +1,8 @@
 import NIOSSL
 
 /// HTTPS for the API (`UseSSL`, `SSLCertFile`, `SSLPrivateKeyFile`; `UseMutualTLS` with
-/// `SSLCAFile` to require client certificates), through NIOSSL.
+/// `SSLCAFile` to require client certificates), through NIOSSL. TLS 1.2 at least: NIOSSL's
+/// server default still accepts 1.0 and 1.1.
 enum APITLS {
     static func serverConfiguration(_ http: Configuration.HTTP) throws(APIServerError) -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
@@ -18,6 +19,7 @@ enum APITLS {
             throw APIServerError("SSLPrivateKeyFile \(http.sslPrivateKeyFile): cannot load a PEM private key (\(error)); give an unencrypted PEM key")
         }
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
         if http.useMutualTLS {
             tls.certificateVerification = .noHostnameVerification
             tls.trustRoots = .file(http.sslCAFile)

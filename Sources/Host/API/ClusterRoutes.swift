@@ -6,18 +6,18 @@ struct ClusterRoutes: APIRouteCollection, TopologyReading {
     let topology: TopologyService
     let configuration: Configuration
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
-        api.get("clusters") { _, _ in JSONBody(await view().clusterNames) }
-        api.get("clusters-info") { _, _ in
+    func register(on api: APIRoutes) {
+        api.read("clusters") { _, _ in JSONBody(await view().clusterNames) }
+        api.read("clusters-info") { _, _ in
             let view = await view()
             return JSONBody(view.clusterNames.map(view.clusterInfo))
         }
-        api.get("cluster/:hint") { _, context in
+        api.read("cluster/:hint") { _, context in
             let view = await view()
             let cluster = try view.requireCluster(try APIParameters.text(context, "hint"))
             return JSONBody(view.instances(view.members(of: cluster)))
         }
-        api.get("cluster/alias/:alias") { _, context in
+        api.read("cluster/alias/:alias") { _, context in
             let view = await view()
             let alias = try APIParameters.text(context, "alias")
             guard let cluster = view.clusterNames.first(where: { view.alias(of: $0) == alias }) else {
@@ -25,11 +25,11 @@ struct ClusterRoutes: APIRouteCollection, TopologyReading {
             }
             return JSONBody(view.instances(view.members(of: cluster)))
         }
-        api.get("cluster-info/:hint") { _, context in
+        api.read("cluster-info/:hint") { _, context in
             let view = await view()
             return JSONBody(view.clusterInfo(try view.requireCluster(try APIParameters.text(context, "hint"))))
         }
-        api.get("master/:hint") { _, context in
+        api.read("master/:hint") { _, context in
             let view = await view()
             let cluster = try view.requireCluster(try APIParameters.text(context, "hint"))
             guard let primary = view.primary(of: cluster) else {
@@ -37,16 +37,16 @@ struct ClusterRoutes: APIRouteCollection, TopologyReading {
             }
             return JSONBody(view.instance(primary))
         }
-        api.get("masters") { _, _ in
+        api.read("masters") { _, _ in
             let view = await view()
             return JSONBody(view.clusterNames.compactMap(view.primary).map(view.instance))
         }
-        api.get("topology/:hint") { _, context in
+        api.read("topology/:hint") { _, context in
             let view = await view()
             let cluster = try view.requireCluster(try APIParameters.text(context, "hint"))
             return Envelope(code: .ok, message: "Topology for cluster \(cluster)", details: ASCIITopology.render(cluster: cluster, view: view))
         }
-        api.get("forget-cluster/:hint") { _, context in
+        api.write("forget-cluster/:hint") { _, context in
             let cluster = try await view().requireCluster(try APIParameters.text(context, "hint"))
             let forgotten = await topology.forgetCluster(cluster)
             return Envelope(code: .ok, message: "Cluster forgotten: \(cluster)", details: forgotten.map { KeyJSON($0) })

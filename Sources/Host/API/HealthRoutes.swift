@@ -5,10 +5,15 @@ import Hummingbird
 /// read `Code` or `Details.Healthy` keep working. Healthy means the backend database answers
 /// and takes writes (a full disk or read-only file system answers 503 with the reason).
 /// `/api/leader-check`: this daemon runs alone, so it is always the leader (200, `"OK"`).
+///
+/// These routes need no credentials. A client that could not read the rest of the API gets
+/// the same shape with `Hostname` and `Token` empty and a generic `Error`; nobody gets the
+/// SQLite path (`DBBackend` is `"sqlite"`): the details are in the daemon's log.
 struct HealthRoutes: APIRouteCollection {
     let backend: Backend
     let hostname: String
     let token: String
+    let access: APIAccessGuard
 
     struct Node: Encodable, Sendable {
         var hostname: String
@@ -47,26 +52,29 @@ struct HealthRoutes: APIRouteCollection {
         }
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
-        api.get("health") { _, _ in await health() }
-        api.get("status") { _, _ in await health() }
+    func register(on api: APIRoutes) {
+        api.open("health") { request, context in await health(full: access.mayRead(request, context)) }
+        api.open("status") { request, context in await health(full: access.mayRead(request, context)) }
         // Upstream answers a non-leader with 404 or the status code in the path; a leader
         // always with 200, whatever the code says.
-        api.get("leader-check") { _, _ in JSONBody("OK") }
-        api.get("leader-check/:code") { _, _ in JSONBody("OK") }
+        api.open("leader-check") { _, _ in JSONBody("OK") }
+        api.open("leader-check/:code") { _, _ in JSONBody("OK") }
     }
 
-    func health() async -> Envelope<Health> {
-        let details = await check()
+    func health(full: Bool) async -> Envelope<Health> {
+        let details = await check(full: full)
         // 503: a load balancer or monitor takes this node out; the reason is in the body.
         return details.error.map { Envelope(code: .error, message: "Application node is unhealthy: \($0)", details: details,
                                             errorStatus: .serviceUnavailable) }
             ?? Envelope(code: .ok, message: "Application node is healthy", details: details)
     }
 
-    func check() async -> Health {
-        let node = Node(hostname: hostname, token: token, appVersion: OrchestratorVersion.current, dbBackend: backend.path)
-        let problem = await backend.check()?.description
+    /// `full`: the client may read the API, so it sees this node's host name, token and the
+    /// backend's error (without the file's path).
+    func check(full: Bool) async -> Health {
+        let hostname = full ? self.hostname : "", token = full ? self.token : ""
+        let node = Node(hostname: hostname, token: token, appVersion: OrchestratorVersion.current, dbBackend: "sqlite")
+        let problem = await backend.check().map { full ? "backend database: \($0.message)" : "backend database does not answer or does not take writes" }
         return Health(healthy: problem == nil, hostname: hostname, token: token, isActiveNode: true,
                       activeNode: node, error: problem, availableNodes: [node])
     }

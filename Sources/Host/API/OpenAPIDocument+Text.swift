@@ -6,7 +6,7 @@ extension OpenAPIDocument {
   "info": {
     "title": "orchestrator for PostgreSQL",
     "version": "1",
-    "description": "Orchestrator-compatible API. v1 reads answer raw JSON, v1 actions the {Code,Message,Details} envelope (ERROR with HTTP 500 or a 4xx); v2 answers {status,data,error} with real status codes. Paths are relative to URLPrefix. Every operation is a GET."
+    "description": "Orchestrator-compatible API. v1 reads answer raw JSON, v1 actions the {Code,Message,Details} envelope (ERROR with HTTP 500 or a 4xx); v2 answers {status,data,error} with real status codes. Paths are relative to URLPrefix. Reads (x-access read) and probes (x-access open, no credentials) answer GET; writes (x-access write) answer GET, as upstream's clients send them, and POST, and are audited (/api/audit). Under AuthenticationMethod \"\" writes are accepted from local clients only unless AllowRemoteUnauthenticatedWrites; a write a browser marks cross-site is refused."
   },
   "servers": [
     {
@@ -886,6 +886,56 @@ extension OpenAPIDocument {
           "clusterName",
           "topology"
         ]
+      },
+      "Audit": {
+        "type": "object",
+        "properties": {
+          "AuditId": {
+            "type": "integer"
+          },
+          "AuditTimestamp": {
+            "type": "string"
+          },
+          "AuditType": {
+            "type": "string",
+            "description": "the route's action, e.g. begin-downtime"
+          },
+          "AuditInstanceKey": {
+            "$ref": "#/components/schemas/InstanceKey"
+          },
+          "Message": {
+            "type": "string"
+          },
+          "User": {
+            "type": "string"
+          },
+          "Source": {
+            "type": "string",
+            "description": "client address:port, or unix-socket"
+          },
+          "Method": {
+            "type": "string"
+          },
+          "Path": {
+            "type": "string"
+          },
+          "Status": {
+            "type": "integer",
+            "description": "HTTP status of the answer"
+          }
+        },
+        "required": [
+          "AuditId",
+          "AuditTimestamp",
+          "AuditType",
+          "AuditInstanceKey",
+          "Message",
+          "User",
+          "Source",
+          "Method",
+          "Path",
+          "Status"
+        ]
       }
     }
   },
@@ -903,6 +953,7 @@ extension OpenAPIDocument {
           "health"
         ],
         "operationId": "health",
+        "x-access": "open",
         "responses": {
           "200": {
             "description": "Healthy (Code OK); unhealthy (backend unreadable or refusing writes) answers ERROR with HTTP 503 and the reason",
@@ -934,6 +985,7 @@ extension OpenAPIDocument {
           "health"
         ],
         "operationId": "status",
+        "x-access": "open",
         "responses": {
           "200": {
             "description": "Healthy",
@@ -965,6 +1017,7 @@ extension OpenAPIDocument {
           "health"
         ],
         "operationId": "leaderCheck",
+        "x-access": "open",
         "responses": {
           "200": {
             "description": "Leader",
@@ -987,6 +1040,7 @@ extension OpenAPIDocument {
           "health"
         ],
         "operationId": "leaderCheckCode",
+        "x-access": "open",
         "responses": {
           "200": {
             "description": "Leader",
@@ -1019,6 +1073,7 @@ extension OpenAPIDocument {
           "health"
         ],
         "operationId": "openapi",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OpenAPI 3 document",
@@ -1040,6 +1095,7 @@ extension OpenAPIDocument {
           "instances"
         ],
         "operationId": "discover",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Discovered",
@@ -1093,8 +1149,122 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Probe an instance and add it (and what it replicates with) to the topology",
+        "tags": [
+          "instances"
+        ],
+        "operationId": "discoverPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Discovered",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/Instance"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1135,6 +1305,7 @@ extension OpenAPIDocument {
           "instances"
         ],
         "operationId": "forget",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Forgotten",
@@ -1188,8 +1359,122 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Forget an instance",
+        "tags": [
+          "instances"
+        ],
+        "operationId": "forgetPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Forgotten",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1230,6 +1515,7 @@ extension OpenAPIDocument {
           "instances"
         ],
         "operationId": "instance",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "The instance",
@@ -1270,6 +1556,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1303,6 +1599,7 @@ extension OpenAPIDocument {
           "instances"
         ],
         "operationId": "instanceReplicas",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Standbys",
@@ -1346,6 +1643,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1379,6 +1686,7 @@ extension OpenAPIDocument {
           "instances"
         ],
         "operationId": "allInstances",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Instances",
@@ -1422,6 +1730,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -1433,6 +1751,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "clusters",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Names",
@@ -1476,6 +1795,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -1487,6 +1816,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "clustersInfo",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Clusters",
@@ -1530,6 +1860,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -1541,6 +1881,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "cluster",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Instances",
@@ -1577,6 +1918,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -1607,6 +1958,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "clusterByAlias",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Instances",
@@ -1650,6 +2002,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1672,6 +2034,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "clusterInfo",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Cluster",
@@ -1712,6 +2075,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1735,6 +2108,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "master",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Primary",
@@ -1775,6 +2149,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1798,6 +2182,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "masters",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Primaries",
@@ -1841,6 +2226,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -1852,6 +2247,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "topology",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Details holds the text tree",
@@ -1905,6 +2301,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1928,6 +2334,7 @@ extension OpenAPIDocument {
           "clusters"
         ],
         "operationId": "forgetCluster",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Forgotten",
@@ -1984,8 +2391,115 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "hint",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Cluster name, cluster alias, or host:port of any member"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Forget every instance of a cluster",
+        "tags": [
+          "clusters"
+        ],
+        "operationId": "forgetClusterPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Forgotten",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "type": "array",
+                          "items": {
+                            "$ref": "#/components/schemas/InstanceKey"
+                          }
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2016,6 +2530,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2Status",
+        "x-access": "open",
         "responses": {
           "200": {
             "description": "OK",
@@ -2059,6 +2574,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2Clusters",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -2125,6 +2641,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2Cluster",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -2200,6 +2717,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2ClusterInstances",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -2278,6 +2796,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2ClusterTopology",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -2353,6 +2872,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2Instance",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -2438,6 +2958,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "replicationAnalysis",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Message Analysis; Details the entries",
@@ -2493,6 +3014,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -2504,6 +3035,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "replicationAnalysisCluster",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Entries",
@@ -2552,6 +3084,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -2582,6 +3124,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "replicationAnalysisInstance",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Entries",
@@ -2630,6 +3173,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -2670,6 +3223,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "recover",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Recovered; Details the successor",
@@ -2723,8 +3277,122 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Recover the failure of this instance now (skips filters, downtime, global switch and block period; never two at once)",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "recoverPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Recovered; Details the successor",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2765,6 +3433,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "recoverWithCandidate",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Recovered",
@@ -2818,8 +3487,142 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "candHost",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "candPort",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Recover, promoting this standby (it must hold as much WAL as any other)",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "recoverWithCandidatePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Recovered",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2873,6 +3676,332 @@ extension OpenAPIDocument {
         ]
       }
     },
+    "/api/audit": {
+      "get": {
+        "summary": "API writes, newest first (who, from where, which route, outcome), 20 a page",
+        "tags": [
+          "audit"
+        ],
+        "operationId": "audit",
+        "x-access": "read",
+        "responses": {
+          "200": {
+            "description": "Entries",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Audit"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/audit/{page}": {
+      "get": {
+        "summary": "API writes, one page of 20",
+        "tags": [
+          "audit"
+        ],
+        "operationId": "auditPage",
+        "x-access": "read",
+        "responses": {
+          "200": {
+            "description": "Entries",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Audit"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "page",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
+            }
+          }
+        ]
+      }
+    },
+    "/api/audit/instance/{host}/{port}": {
+      "get": {
+        "summary": "API writes naming this instance",
+        "tags": [
+          "audit"
+        ],
+        "operationId": "auditInstance",
+        "x-access": "read",
+        "responses": {
+          "200": {
+            "description": "Entries",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Audit"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      }
+    },
+    "/api/audit/instance/{host}/{port}/{page}": {
+      "get": {
+        "summary": "API writes naming this instance, one page",
+        "tags": [
+          "audit"
+        ],
+        "operationId": "auditInstancePage",
+        "x-access": "read",
+        "responses": {
+          "200": {
+            "description": "Entries",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Audit"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "page",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
+            }
+          }
+        ]
+      }
+    },
     "/api/audit-recovery": {
       "get": {
         "summary": "Recoveries, newest first",
@@ -2880,6 +4009,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecovery",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Recoveries",
@@ -2916,6 +4046,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -2934,6 +4074,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecoveryPage",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Recoveries",
@@ -2970,6 +4111,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -2986,7 +4137,8 @@ extension OpenAPIDocument {
             "required": true,
             "schema": {
               "type": "integer",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 1000000
             }
           }
         ]
@@ -2999,6 +4151,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecoveryCluster",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Recoveries",
@@ -3035,6 +4188,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -3065,6 +4228,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecoveryClusterPage",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Recoveries",
@@ -3101,6 +4265,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -3127,7 +4301,8 @@ extension OpenAPIDocument {
             "required": true,
             "schema": {
               "type": "integer",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 1000000
             }
           }
         ]
@@ -3140,6 +4315,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecoveryId",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Recoveries",
@@ -3176,6 +4352,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -3205,6 +4391,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecoveryUID",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Recoveries",
@@ -3248,6 +4435,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -3269,6 +4466,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "auditRecoverySteps",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Steps",
@@ -3312,6 +4510,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -3333,6 +4541,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "blockedRecoveries",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Blocked",
@@ -3369,6 +4578,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -3387,6 +4606,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "blockedRecoveriesCluster",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Blocked",
@@ -3423,6 +4643,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -3453,6 +4683,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "ackRecoveryCluster",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: how many",
@@ -3494,8 +4725,107 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "hint",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Cluster name, cluster alias, or host:port of any member"
+          },
+          {
+            "name": "comment",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Acknowledge a cluster's recoveries (?comment=)",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "ackRecoveryClusterPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: how many",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3533,6 +4863,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "ackRecoveryInstance",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: how many",
@@ -3574,8 +4905,117 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "comment",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Acknowledge the recoveries of a failed instance",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "ackRecoveryInstancePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: how many",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3623,6 +5063,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "ackRecoveryUID",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: how many",
@@ -3664,8 +5105,105 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "uid",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "comment",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Acknowledge one recovery by UID",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "ackRecoveryUIDPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: how many",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3701,6 +5239,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "ackRecoveryId",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: how many",
@@ -3742,8 +5281,106 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          {
+            "name": "comment",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Acknowledge one recovery by id",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "ackRecoveryIdPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: how many",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3780,6 +5417,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "ackAllRecoveries",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: how many",
@@ -3821,8 +5459,97 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "comment",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Acknowledge every recovery",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "ackAllRecoveriesPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: how many",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3850,6 +5577,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "disableGlobalRecoveries",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: disabled",
@@ -3891,8 +5619,88 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "summary": "Stop automated recoveries (persisted)",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "disableGlobalRecoveriesPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: disabled",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3911,6 +5719,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "enableGlobalRecoveries",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: enabled",
@@ -3952,8 +5761,88 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "summary": "Allow automated recoveries again",
+        "tags": [
+          "recovery"
+        ],
+        "operationId": "enableGlobalRecoveriesPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: enabled",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -3972,6 +5861,7 @@ extension OpenAPIDocument {
           "recovery"
         ],
         "operationId": "checkGlobalRecoveries",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Details: enabled or disabled",
@@ -4012,6 +5902,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -4023,6 +5923,7 @@ extension OpenAPIDocument {
           "maintenance"
         ],
         "operationId": "beginDowntime",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Downtimed",
@@ -4076,8 +5977,138 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "owner",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "reason",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Downtime an instance for an hour",
+        "tags": [
+          "maintenance"
+        ],
+        "operationId": "beginDowntimePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Downtimed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -4134,6 +6165,7 @@ extension OpenAPIDocument {
           "maintenance"
         ],
         "operationId": "beginDowntimeFor",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Downtimed",
@@ -4187,8 +6219,147 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "owner",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "reason",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "duration",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "example": "15m"
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Downtime an instance (duration 90, 90s, 15m, 2h, 1d)",
+        "tags": [
+          "maintenance"
+        ],
+        "operationId": "beginDowntimeForPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Downtimed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -4254,6 +6425,7 @@ extension OpenAPIDocument {
           "maintenance"
         ],
         "operationId": "endDowntime",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Ended",
@@ -4307,8 +6479,122 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "End an instance's downtime",
+        "tags": [
+          "maintenance"
+        ],
+        "operationId": "endDowntimePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Ended",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -4349,6 +6635,7 @@ extension OpenAPIDocument {
           "maintenance"
         ],
         "operationId": "downtimed",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Downtimes",
@@ -4385,6 +6672,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -4403,6 +6700,7 @@ extension OpenAPIDocument {
           "maintenance"
         ],
         "operationId": "downtimedCluster",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Downtimes",
@@ -4439,6 +6737,16 @@ extension OpenAPIDocument {
           },
           "500": {
             "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
             "content": {
               "application/json": {
                 "schema": {
@@ -4469,6 +6777,7 @@ extension OpenAPIDocument {
           "maintenance"
         ],
         "operationId": "registerCandidate",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Registered",
@@ -4522,8 +6831,137 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "rule",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "must",
+                "prefer",
+                "neutral",
+                "prefer_not",
+                "must_not"
+              ]
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Set a standby's promotion rule for CandidateInstanceExpireMinutes",
+        "tags": [
+          "maintenance"
+        ],
+        "operationId": "registerCandidatePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Registered",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -4579,6 +7017,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2Recoveries",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -4656,7 +7095,8 @@ extension OpenAPIDocument {
             "in": "query",
             "schema": {
               "type": "integer",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 1000000
             }
           }
         ]
@@ -4669,6 +7109,7 @@ extension OpenAPIDocument {
           "v2"
         ],
         "operationId": "v2ActiveRecoveries",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "OK",
@@ -4735,6 +7176,7 @@ extension OpenAPIDocument {
           "plugins"
         ],
         "operationId": "plugins",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Plugin status",
@@ -4775,6 +7217,16 @@ extension OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
           }
         }
       }
@@ -4786,6 +7238,7 @@ extension OpenAPIDocument {
           "plugins"
         ],
         "operationId": "reloadConfiguration",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Reloaded",
@@ -4827,8 +7280,88 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "summary": "Re-read the plugin settings, Lua scripts and hook directories (as SIGHUP)",
+        "tags": [
+          "plugins"
+        ],
+        "operationId": "reloadConfigurationPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Reloaded",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Envelope"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -4847,6 +7380,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeover",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -4900,8 +7434,112 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of cluster a (its single standby)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -4932,6 +7570,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverAuto",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -4985,8 +7624,112 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of cluster a (the best standby)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5017,6 +7760,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverInstance",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -5070,8 +7814,121 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of the cluster of instance a:b",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverInstancePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5111,6 +7968,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverAutoInstance",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -5164,8 +8022,121 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of the cluster of instance a:b",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoInstancePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5205,6 +8176,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverDesignated",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -5258,8 +8230,130 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of cluster a to the designated standby b:c",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverDesignatedPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5308,6 +8402,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverAutoDesignated",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -5361,8 +8456,130 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of cluster a to the designated standby b:c",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoDesignatedPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5411,6 +8628,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverInstanceDesignated",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -5464,8 +8682,141 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          },
+          {
+            "name": "d",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "description": "the designated standby's port"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of the cluster of instance a:b to the designated standby c:d",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverInstanceDesignatedPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5525,6 +8876,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "gracefulMasterTakeoverAutoInstanceDesignated",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Details: the TopologyRecovery",
@@ -5578,8 +8930,141 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "a",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "a cluster hint (name, alias, host:port), or the host of a member when b is its port"
+          },
+          {
+            "name": "b",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the port of a's member, or the designated standby's host"
+          },
+          {
+            "name": "c",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "the designated standby's port, or its host"
+          },
+          {
+            "name": "d",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "description": "the designated standby's port"
+          }
+        ]
+      },
+      "post": {
+        "summary": "Graceful switchover of the cluster of instance a:b to the designated standby c:d",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "gracefulMasterTakeoverAutoInstanceDesignatedPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Details: the TopologyRecovery",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/TopologyRecovery"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5639,6 +9124,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "relocate",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Relocated; Details the standby",
@@ -5692,8 +9178,142 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "belowHost",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "belowPort",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Re-point a standby below another instance of its cluster (refuses loops)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "relocatePost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Relocated; Details the standby",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5754,6 +9374,7 @@ extension OpenAPIDocument {
           "switchover"
         ],
         "operationId": "moveBelow",
+        "x-access": "write",
         "responses": {
           "200": {
             "description": "Moved; Details the standby",
@@ -5807,8 +9428,142 @@ extension OpenAPIDocument {
               }
             }
           },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
           "403": {
-            "description": "Refused: ReadOnly mode, or the multi method's readonly user",
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "host",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "port",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          },
+          {
+            "name": "siblingHost",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 255
+            },
+            "description": "Host name or address as the topology knows it"
+          },
+          {
+            "name": "siblingPort",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            }
+          }
+        ]
+      },
+      "post": {
+        "summary": "Re-point a standby below a sibling (as relocate)",
+        "tags": [
+          "switchover"
+        ],
+        "operationId": "moveBelowPost",
+        "x-access": "write",
+        "responses": {
+          "200": {
+            "description": "Moved; Details the standby",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Envelope"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "Details": {
+                          "$ref": "#/components/schemas/InstanceKey"
+                        }
+                      }
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed host, port or parameter",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Authentication required (AuthenticationMethod basic or multi)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "ERROR envelope: unknown instance or cluster, or the action failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong credentials from this address; retry after Retry-After seconds",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorEnvelope"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused: ReadOnly mode, the multi method's readonly user, protected mode (AuthenticationMethod \"\" and a client that is not local), or a cross-site browser request (Sec-Fetch-Site, Origin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -5869,6 +9624,7 @@ extension OpenAPIDocument {
           "health"
         ],
         "operationId": "metrics",
+        "x-access": "read",
         "responses": {
           "200": {
             "description": "Prometheus text format",

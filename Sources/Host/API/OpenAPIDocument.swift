@@ -6,8 +6,8 @@ import NIOCore
 /// binary needs no resource files next to it.
 enum OpenAPIDocument {
     struct Routes: APIRouteCollection {
-        func register(on api: RouterGroup<BasicRequestContext>) {
-            api.get("openapi.json") { _, _ in
+        func register(on api: APIRoutes) {
+            api.read("openapi.json") { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                          body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
             }

@@ -7,9 +7,9 @@ import Hummingbird
 struct PluginRoutes: APIRouteCollection {
     let plugins: PluginHost
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
-        api.get("plugins") { _, _ in JSONBody(plugins.status()) }
-        api.get("reload-configuration") { _, _ in
+    func register(on api: APIRoutes) {
+        api.read("plugins") { _, _ in JSONBody(plugins.status()) }
+        api.write("reload-configuration") { _, _ in
             let status = await plugins.reload()
             let summary = "\(status.plugins.count) plugin(s) loaded" + (status.warnings.isEmpty ? "" : ", \(status.warnings.count) warning(s)")
             return Envelope(code: .ok, message: "Config reloaded: \(summary)", details: status)

@@ -10,7 +10,7 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
     let backend: Backend
     let configuration: Configuration
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: APIRoutes) {
         registerAnalysis(on: api)
         registerAudit(on: api)
         registerAcknowledgements(on: api)
@@ -21,20 +21,20 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
 
     // MARK: Analysis and recover
 
-    private func registerAnalysis(on api: RouterGroup<BasicRequestContext>) {
-        api.get("replication-analysis") { _, _ in await analysis { _ in true } }
-        api.get("replication-analysis/:hint") { _, context in
+    private func registerAnalysis(on api: APIRoutes) {
+        api.read("replication-analysis") { _, _ in await analysis { _ in true } }
+        api.read("replication-analysis/:hint") { _, context in
             let cluster = try await view().requireCluster(APIParameters.text(context, "hint"))
             return await analysis { $0.clusterName == cluster }
         }
-        api.get("replication-analysis/instance/:host/:port") { _, context in
+        api.read("replication-analysis/instance/:host/:port") { _, context in
             let canonical = await topology.state.canonical(try APIParameters.instanceKey(context))
             return await analysis { $0.instance == canonical }
         }
-        api.get("recover/:host/:port") { _, context in
+        api.write("recover/:host/:port") { _, context in
             try await recover(APIParameters.instanceKey(context), candidate: nil)
         }
-        api.get("recover/:host/:port/:candHost/:candPort") { _, context in
+        api.write("recover/:host/:port/:candHost/:candPort") { _, context in
             try await recover(APIParameters.instanceKey(context),
                               candidate: APIParameters.instanceKey(context, host: "candHost", port: "candPort"))
         }
@@ -60,25 +60,25 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
 
     // MARK: Audit
 
-    private func registerAudit(on api: RouterGroup<BasicRequestContext>) {
-        api.get("audit-recovery") { _, _ in try await audit(.all, page: 0) }
-        api.get("audit-recovery/:page") { _, context in try await audit(.all, page: page(context)) }
-        api.get("audit-recovery/cluster/:hint") { _, context in
+    private func registerAudit(on api: APIRoutes) {
+        api.read("audit-recovery") { _, _ in try await audit(.all, page: 0) }
+        api.read("audit-recovery/:page") { _, context in try await audit(.all, page: APIParameters.page(context)) }
+        api.read("audit-recovery/cluster/:hint") { _, context in
             try await auditCluster(APIParameters.text(context, "hint"), page: 0)
         }
-        api.get("audit-recovery/cluster/:hint/:page") { _, context in
-            try await auditCluster(APIParameters.text(context, "hint"), page: page(context))
+        api.read("audit-recovery/cluster/:hint/:page") { _, context in
+            try await auditCluster(APIParameters.text(context, "hint"), page: APIParameters.page(context))
         }
-        api.get("audit-recovery/id/:id") { _, context in try await audit(.id(number(context, "id")), page: 0) }
-        api.get("audit-recovery/uid/:uid") { _, context in try await audit(.uid(APIParameters.text(context, "uid")), page: 0) }
-        api.get("audit-recovery-steps/:uid") { _, context in
+        api.read("audit-recovery/id/:id") { _, context in try await audit(.id(APIParameters.number(context, "id")), page: 0) }
+        api.read("audit-recovery/uid/:uid") { _, context in try await audit(.uid(APIParameters.text(context, "uid")), page: 0) }
+        api.read("audit-recovery-steps/:uid") { _, context in
             let uid = try APIParameters.text(context, "uid")
             return JSONBody(try await backend.recoverySteps(uid).map { RecoveryStepJSON(step: $0) })
         }
-        api.get("blocked-recoveries") { _, _ in
+        api.read("blocked-recoveries") { _, _ in
             JSONBody(await coordinator.blockedRecoveries.map { BlockedRecoveryJSON(blocked: $0) })
         }
-        api.get("blocked-recoveries/cluster/:hint") { _, context in
+        api.read("blocked-recoveries/cluster/:hint") { _, context in
             let hint = try APIParameters.text(context, "hint")
             let cluster = await view().cluster(hint) ?? hint
             return JSONBody(await coordinator.blockedRecoveries.filter { $0.entry.clusterName == cluster }.map { BlockedRecoveryJSON(blocked: $0) })
@@ -102,49 +102,41 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
         return member.flatMap { view.record($0)?.probe?.systemIdentifier }.map { .systemIdentifier($0) } ?? .cluster(cluster)
     }
 
-    private func page(_ context: BasicRequestContext) throws -> Int { Int(try number(context, "page")) }
-
-    private func number(_ context: BasicRequestContext, _ name: String) throws -> Int64 {
-        let text = try APIParameters.text(context, name)
-        guard let value = Int64(text), value >= 0 else {
-            throw APIError.badRequest("invalid \(name) \"\(text.prefix(40))\": expected a non-negative number")
-        }
-        return value
-    }
 
     // MARK: Acknowledgements
 
-    private func registerAcknowledgements(on api: RouterGroup<BasicRequestContext>) {
-        api.get("ack-recovery/cluster/:hint") { request, context in
+    private func registerAcknowledgements(on api: APIRoutes) {
+        api.write("ack-recovery/cluster/:hint") { request, context in
             let filter = clusterFilter(try APIParameters.text(context, "hint"), await view())
-            return try await acknowledge(filter, request)
+            return try await acknowledge(filter, request, context)
         }
-        api.get("ack-recovery/instance/:host/:port") { request, context in
-            try await acknowledge(.failedInstance(await topology.state.canonical(APIParameters.instanceKey(context))), request)
+        api.write("ack-recovery/instance/:host/:port") { request, context in
+            try await acknowledge(.failedInstance(await topology.state.canonical(APIParameters.instanceKey(context))), request, context)
         }
-        api.get("ack-recovery/uid/:uid") { request, context in try await acknowledge(.uid(APIParameters.text(context, "uid")), request) }
-        api.get("ack-recovery/:id") { request, context in try await acknowledge(.id(number(context, "id")), request) }
-        api.get("ack-all-recoveries") { request, _ in try await acknowledge(.all, request) }
+        api.write("ack-recovery/uid/:uid") { request, context in try await acknowledge(.uid(APIParameters.text(context, "uid")), request, context) }
+        api.write("ack-recovery/:id") { request, context in try await acknowledge(.id(APIParameters.number(context, "id")), request, context) }
+        api.write("ack-all-recoveries") { request, context in try await acknowledge(.all, request, context) }
     }
 
-    private func acknowledge(_ filter: Backend.RecoveryFilter, _ request: Request) async throws -> Envelope<Int> {
-        let comment = request.uri.queryParameters.get("comment") ?? ""
-        let acknowledged = try await backend.acknowledgeRecoveries(filter, by: "api", comment: comment)
+    /// Recorded as acknowledged by the authenticated user ("api" without authentication).
+    private func acknowledge(_ filter: Backend.RecoveryFilter, _ request: Request, _ context: APIRequestContext) async throws -> Envelope<Int> {
+        let comment = try APIParameters.query(request, "comment") ?? ""
+        let acknowledged = try await backend.acknowledgeRecoveries(filter, by: context.user.isEmpty ? "api" : context.user, comment: comment)
         return Envelope(code: .ok, message: "Acknowledged \(acknowledged.count) recoveries", details: acknowledged.count)
     }
 
     // MARK: Global switch
 
-    private func registerSwitch(on api: RouterGroup<BasicRequestContext>) {
-        api.get("disable-global-recoveries") { _, _ in
+    private func registerSwitch(on api: APIRoutes) {
+        api.write("disable-global-recoveries") { _, _ in
             try await backend.setRecoveriesDisabled(true)
             return Envelope(code: .ok, message: "Globally disabled recoveries", details: "disabled")
         }
-        api.get("enable-global-recoveries") { _, _ in
+        api.write("enable-global-recoveries") { _, _ in
             try await backend.setRecoveriesDisabled(false)
             return Envelope(code: .ok, message: "Globally enabled recoveries", details: "enabled")
         }
-        api.get("check-global-recoveries") { _, _ in
+        api.read("check-global-recoveries") { _, _ in
             let state = try await backend.recoveriesDisabled() ? "disabled" : "enabled"
             return Envelope(code: .ok, message: "Global recoveries \(state)", details: state)
         }
@@ -152,12 +144,12 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
 
     // MARK: Downtime and candidates
 
-    private func registerDowntime(on api: RouterGroup<BasicRequestContext>) {
-        api.get("begin-downtime/:host/:port/:owner/:reason") { _, context in try await beginDowntime(context, duration: nil) }
-        api.get("begin-downtime/:host/:port/:owner/:reason/:duration") { _, context in
+    private func registerDowntime(on api: APIRoutes) {
+        api.write("begin-downtime/:host/:port/:owner/:reason") { _, context in try await beginDowntime(context, duration: nil) }
+        api.write("begin-downtime/:host/:port/:owner/:reason/:duration") { _, context in
             try await beginDowntime(context, duration: APIParameters.text(context, "duration"))
         }
-        api.get("end-downtime/:host/:port") { _, context in
+        api.write("end-downtime/:host/:port") { _, context in
             let key = await topology.state.canonical(try APIParameters.instanceKey(context))
             guard try await backend.endDowntime(key) else {
                 return Envelope<KeyJSON>(code: .error, message: "\(key) is not downtimed")
@@ -165,14 +157,14 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
             await coordinatorRefresh()
             return Envelope(code: .ok, message: "Downtime ended: \(key)", details: KeyJSON(key))
         }
-        api.get("downtimed") { _, _ in JSONBody(try await backend.activeDowntimes().map { DowntimeJSON(downtime: $0) }) }
-        api.get("downtimed/:hint") { _, context in
+        api.read("downtimed") { _, _ in JSONBody(try await backend.activeDowntimes().map { DowntimeJSON(downtime: $0) }) }
+        api.read("downtimed/:hint") { _, context in
             let view = await view()
             let members = Set(view.members(of: try view.requireCluster(APIParameters.text(context, "hint"))))
             return JSONBody(try await backend.activeDowntimes().filter { members.contains(view.snapshot.canonical($0.key)) }
                 .map { DowntimeJSON(downtime: $0) })
         }
-        api.get("register-candidate/:host/:port/:rule") { _, context in
+        api.write("register-candidate/:host/:port/:rule") { _, context in
             let key = await topology.state.canonical(try APIParameters.instanceKey(context))
             let ruleText = try APIParameters.text(context, "rule")
             guard let rule = PromotionRule(rawValue: ruleText) else {
@@ -185,7 +177,7 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
     }
 
     /// `Details` is the instance key, as upstream (orchestrator-client prints it).
-    private func beginDowntime(_ context: BasicRequestContext, duration: String?) async throws -> Envelope<KeyJSON> {
+    private func beginDowntime(_ context: APIRequestContext, duration: String?) async throws -> Envelope<KeyJSON> {
         let key = await topology.state.canonical(try APIParameters.instanceKey(context))
         let seconds = try duration.map(Self.parseDuration) ?? 3600
         let now = Date()
@@ -218,19 +210,17 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
 
     // MARK: v2
 
-    private func registerV2(on api: RouterGroup<BasicRequestContext>) {
-        api.get("v2/recoveries") { request, _ in
+    private func registerV2(on api: APIRoutes) {
+        api.read("v2/recoveries") { request, _ in
             let parameters = request.uri.queryParameters
             let view = await view()
-            let hint = parameters.get("cluster") ?? parameters.get("alias")
-            guard let page = Int(parameters.get("page") ?? "0"), page >= 0 else {
-                throw APIError.badRequest("invalid page: expected a non-negative number", code: "INVALID_PAGE")
-            }
+            let hint = try APIParameters.query(request, "cluster") ?? APIParameters.query(request, "alias")
+            let page = try APIParameters.page(text: parameters.get("page") ?? "0", name: "page", code: "INVALID_PAGE")
             let filter = hint.map { clusterFilter($0, view) } ?? .all
             let records = try await backend.recoveries(filter, limit: Self.pageSize, offset: page * Self.pageSize)
             return JSONBody(V2Envelope.success(records.map { RecoveryJSON(record: $0) }))
         }
-        api.get("v2/recoveries/active") { _, _ in
+        api.read("v2/recoveries/active") { _, _ in
             JSONBody(V2Envelope.success(try await backend.recoveries(.active).map { RecoveryJSON(record: $0) }))
         }
     }

@@ -8,29 +8,29 @@ struct SwitchoverRoutes: APIRouteCollection, TopologyReading {
     let topology: TopologyService
     let configuration: Configuration
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: APIRoutes) {
         for (path, auto) in [("graceful-master-takeover", false), ("graceful-master-takeover-auto", true)] {
             // One capture name per depth: the router matches captures by position, and the
             // upstream forms differ only in how many segments they have.
-            api.get(RouterPath("\(path)/:a")) { _, context in
+            api.write("\(path)/:a") { _, context in
                 try await takeover(hint: APIParameters.text(context, "a"), designated: nil, auto: auto)
             }
-            api.get(RouterPath("\(path)/:a/:b")) { _, context in
+            api.write("\(path)/:a/:b") { _, context in
                 try await takeover(hint: APIParameters.instanceKey(context, host: "a", port: "b").description, designated: nil, auto: auto)
             }
-            api.get(RouterPath("\(path)/:a/:b/:c")) { _, context in
+            api.write("\(path)/:a/:b/:c") { _, context in
                 try await takeover(hint: APIParameters.text(context, "a"),
                                    designated: APIParameters.instanceKey(context, host: "b", port: "c"), auto: auto)
             }
-            api.get(RouterPath("\(path)/:a/:b/:c/:d")) { _, context in
+            api.write("\(path)/:a/:b/:c/:d") { _, context in
                 try await takeover(hint: APIParameters.instanceKey(context, host: "a", port: "b").description,
                                    designated: APIParameters.instanceKey(context, host: "c", port: "d"), auto: auto)
             }
         }
-        api.get("relocate/:host/:port/:belowHost/:belowPort") { _, context in
+        api.write("relocate/:host/:port/:belowHost/:belowPort") { _, context in
             try await relocate(APIParameters.instanceKey(context), below: APIParameters.instanceKey(context, host: "belowHost", port: "belowPort"))
         }
-        api.get("move-below/:host/:port/:siblingHost/:siblingPort") { _, context in
+        api.write("move-below/:host/:port/:siblingHost/:siblingPort") { _, context in
             try await relocate(APIParameters.instanceKey(context), below: APIParameters.instanceKey(context, host: "siblingHost", port: "siblingPort"))
         }
     }

@@ -6,8 +6,8 @@ struct TopologyRoutes: APIRouteCollection, TopologyReading {
     let topology: TopologyService
     let configuration: Configuration
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
-        api.get("discover/:host/:port") { _, context in
+    func register(on api: APIRoutes) {
+        api.write("discover/:host/:port") { _, context in
             let key = try APIParameters.instanceKey(context)
             switch await topology.discover(key, as: .anything) {
             case .success(let record):
@@ -16,22 +16,22 @@ struct TopologyRoutes: APIRouteCollection, TopologyReading {
                 throw APIError.internalError("Cannot discover \(key): \(error.message)")
             }
         }
-        api.get("forget/:host/:port") { _, context in
+        api.write("forget/:host/:port") { _, context in
             let key = try APIParameters.instanceKey(context)
             guard await topology.forget(key) else { throw APIError.notFound("Cannot forget \(key): not known") }
             return Envelope(code: .ok, message: "Instance forgotten: \(key)", details: KeyJSON(key))
         }
-        api.get("instance/:host/:port") { _, context in
+        api.read("instance/:host/:port") { _, context in
             let key = try APIParameters.instanceKey(context)
             let view = await view()
             return JSONBody(view.instance(try view.requireRecord(key)))
         }
-        api.get("instance-replicas/:host/:port") { _, context in
+        api.read("instance-replicas/:host/:port") { _, context in
             let key = try APIParameters.instanceKey(context)
             let view = await view()
             let record = try view.requireRecord(key)
             return JSONBody(view.instances(view.snapshot.graph.nodes[record.key]?.downstream ?? []))
         }
-        api.get("all-instances") { _, _ in JSONBody(await view().allInstances) }
+        api.read("all-instances") { _, _ in JSONBody(await view().allInstances) }
     }
 }

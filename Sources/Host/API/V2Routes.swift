@@ -33,31 +33,31 @@ struct V2Routes: APIRouteCollection, TopologyReading {
         }
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: APIRoutes) {
         let v2 = api.group("v2")
-        v2.get("status") { _, _ in
-            let details = await health.check()
+        v2.open("status") { request, context in
+            let details = await health.check(full: health.access.mayRead(request, context))
             return JSONBody(V2Envelope.success(Status(health: details)), status: details.healthy ? .ok : .serviceUnavailable)
         }
-        v2.get("clusters") { _, _ in
+        v2.read("clusters") { _, _ in
             let view = await view()
             return ok(view.clusterNames.map(view.clusterInfo))
         }
-        v2.get("clusters/:name") { _, context in
+        v2.read("clusters/:name") { _, context in
             let view = await view()
             return ok(view.clusterInfo(try view.requireCluster(try APIParameters.text(context, "name"))))
         }
-        v2.get("clusters/:name/instances") { _, context in
+        v2.read("clusters/:name/instances") { _, context in
             let view = await view()
             let cluster = try view.requireCluster(try APIParameters.text(context, "name"))
             return ok(view.instances(view.members(of: cluster)))
         }
-        v2.get("clusters/:name/topology") { _, context in
+        v2.read("clusters/:name/topology") { _, context in
             let view = await view()
             let cluster = try view.requireCluster(try APIParameters.text(context, "name"))
             return ok(ClusterTopology(clusterName: cluster, topology: ASCIITopology.render(cluster: cluster, view: view)))
         }
-        v2.get("instances/:host/:port") { _, context in
+        v2.read("instances/:host/:port") { _, context in
             let key = try APIParameters.instanceKey(context)
             let view = await view()
             return ok(view.instance(try view.requireRecord(key)))

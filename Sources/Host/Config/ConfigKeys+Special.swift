@@ -18,6 +18,20 @@ extension ConfigKeys {
         return trimmed.isEmpty ? "" : "/" + trimmed
     }
 
+    /// A prefix the router keeps as written: plain segments only. An empty segment (`/a//b`),
+    /// `.`/`..`, or one the router reads as a capture or wildcard (`:x`, `{x}`, `*`) would make
+    /// the served paths differ from the configured ones.
+    static let checkURLPrefix: Key.Check = { value in
+        let trimmed = value.trimming("/")
+        guard !trimmed.isEmpty else { return nil }
+        let plain = trimmed.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { segment in
+            !segment.isEmpty && segment != "." && segment != ".."
+                && segment.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._~".contains($0)) }
+        }
+        return plain ? nil : "a path like \"/orchestrator\" or \"/ops/orc\": segments of letters, digits and .-_~, "
+            + "none empty, \".\" or \"..\""
+    }
+
     static func hookList(_ name: String, _ keyPath: Key.Path<[String]>, _ doc: String) -> Key {
         .list(name, keyPath, .hooks, expand: false, typeName: "list of shell commands", doc: doc)
     }

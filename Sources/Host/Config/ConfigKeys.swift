@@ -70,13 +70,16 @@ enum ConfigKeys {
             return "[host]:port with a port from 1 to 65535, like \":3000\", \"127.0.0.1:3000\" or \"[::1]:3000\""
         }, doc: "TCP address of the HTTP API and web UI. An empty host listens on all interfaces."),
         .text("ListenSocket", \.http.listenSocket, .http,
-              doc: "Unix socket path for the HTTP API; when set, TCP (`ListenAddress`) is not used."),
-        .text("URLPrefix", \.http.urlPrefix, .http, normalize: normalizeURLPrefix,
+              doc: "Unix socket path for the HTTP API; when set, TCP (`ListenAddress`) is not used. The socket file "
+                + "is replaced at start and gets mode 0660: its owner and group may connect."),
+        .text("URLPrefix", \.http.urlPrefix, .http, check: checkURLPrefix, normalize: normalizeURLPrefix,
               doc: "Path prefix when running behind a reverse proxy, e.g. `/orchestrator`. Normalised as upstream: "
-                + "a leading `/` is added and trailing ones removed."),
+                + "a leading `/` is added and trailing ones removed. Segments may hold letters, digits and `.-_~` "
+                + "only (no empty, `.`, `..`, `:capture` or `*` segments)."),
         .text("StatusEndpoint", \.http.statusEndpoint, .http, check: { value in
             value.hasPrefix("/") ? nil : "a path starting with \"/\""
-        }, doc: "Path of the status (health) endpoint."),
+        }, doc: "Path of the status (health) endpoint, under `URLPrefix`; served like `/api/status`, open to "
+            + "everyone, in addition to it."),
         .flag("ReadOnly", \.http.readOnly, .http, doc: "Refuse every state-changing API call and UI action."),
         .text("WebMessage", \.http.webMessage, .http, doc: "Banner shown on every web UI page."),
         .flag("PrometheusEnabled", \.http.prometheusEnabled, .http, doc: "Serve Prometheus metrics on `/metrics`."),
@@ -96,6 +99,16 @@ enum ConfigKeys {
         .text("SSLCAFile", \.http.sslCAFile, .http, doc: "PEM CA bundle that client certificates must chain to (mutual TLS)."),
         .flag("UseMutualTLS", \.http.useMutualTLS, .http,
               doc: "Require client certificates signed by `SSLCAFile`. Needs `UseSSL` and `SSLCAFile`."),
+        .flag("AllowRemoteUnauthenticatedWrites", \.http.allowRemoteUnauthenticatedWrites, .http,
+              doc: "With `AuthenticationMethod` `\"\"` the API accepts state-changing requests from loopback clients "
+                + "and the Unix socket only (protected mode; reads stay open). `true` accepts them from anywhere, "
+                + "as upstream does; better set `AuthenticationMethod`."),
+        .integer("MaxAPIConnections", \.http.maxConnections, .http, unit: .count, minimum: 1, maximum: 1_000_000,
+                 doc: "API connections open at once. Further clients wait in the listen backlog, so idle or slow "
+                    + "clients cannot take the file descriptors a failover needs."),
+        .integer("APIIdleTimeoutSeconds", \.http.idleTimeoutSeconds, .http, unit: .seconds, minimum: 1, maximum: 86_400,
+                 doc: "An API connection that completes no request for this long (idle keep-alive, or headers "
+                    + "trickling in) is closed."),
     ]
 
     // MARK: backend and audit
@@ -112,7 +125,9 @@ enum ConfigKeys {
               doc: "Path of the SQLite database file (its directory must be writable)."),
         .text("AuditLogFile", \.audit.logFile, .backend, doc: "File that audit entries are appended to; `\"\"` disables it."),
         .flag("AuditToSyslog", \.audit.toSyslog, .backend, doc: "Also send audit entries to syslog."),
-        .flag("AuditToBackendDB", \.audit.toBackendDB, .backend, doc: "Also store audit entries in the backend (`/api/audit`)."),
+        .flag("AuditToBackendDB", \.audit.toBackendDB, .backend,
+              doc: "Store audit entries (every API write: user, source address, route, outcome) in the backend, "
+                + "served at `/api/audit`. Upstream defaults to `false`; ours is `true`."),
         .integer("AuditPurgeDays", \.audit.purgeDays, .backend, unit: .days, minimum: 1,
                  doc: "Audit entries, ended recoveries with their steps, and instance role changes older than this "
                     + "are purged (hourly)."),

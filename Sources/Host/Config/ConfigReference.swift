@@ -54,7 +54,7 @@ public enum ConfigReference {
             "- **Secrets** are shown as `\(Secret.redactedText)` in errors, logs and the API's rendering of the configuration.",
             "- **Swift** names the property each key sets (`config` is a `Configuration`).",
             "- **In effect in this build:** the connection, backend, discovery and polling keys, `ListenAddress`, "
-                + "`URLPrefix`, `PrometheusEnabled`, `ClusterNameToAlias`, `DetectClusterAliasQuery`, the analysis "
+                + "`ListenSocket`, `URLPrefix`, the authentication, TLS and API limit keys, the audit keys, `PrometheusEnabled`, `ClusterNameToAlias`, `DetectClusterAliasQuery`, the analysis "
                 + "and recovery keys (`ReasonableReplicationLagSeconds`, `RecoveryPeriodBlockSeconds`, the `Recover*` "
                 + "and `*IgnoreHostnameFilters`, `CandidateInstanceExpireMinutes`, "
                 + "`FailRecoveryOnFailedPostFailoverProcesses`, `MaxConcurrentReplicaOperations`) and the shell hooks "

@@ -15,8 +15,8 @@ extension Configuration {
         public var logFile = ""
         /// `AuditToSyslog`.
         public var toSyslog = false
-        /// `AuditToBackendDB`.
-        public var toBackendDB = false
+        /// `AuditToBackendDB`: store entries for `/api/audit` (upstream's default is false).
+        public var toBackendDB = true
         /// `AuditPurgeDays`.
         public var purgeDays = 7
 

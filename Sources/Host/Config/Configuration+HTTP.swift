@@ -3,11 +3,12 @@ extension Configuration {
     public struct HTTP: Sendable, Equatable {
         /// `ListenAddress`, as written (validated: `[host]:port`).
         public var listenAddress = ":3000"
-        /// `ListenSocket`: a Unix socket path; when set, TCP is not used.
+        /// `ListenSocket`: a Unix socket path; when set, TCP is not used (the socket file gets
+        /// mode 0660, so its owner and group may connect).
         public var listenSocket = ""
         /// `URLPrefix`, normalised like Orchestrator: "" or "/prefix" (no trailing slash).
         public var urlPrefix = ""
-        /// `StatusEndpoint`.
+        /// `StatusEndpoint`: one more path (under `URLPrefix`) answering as `/api/status`.
         public var statusEndpoint = "/api/status"
         /// `ReadOnly`: refuse every state-changing request.
         public var readOnly = false
@@ -33,6 +34,15 @@ extension Configuration {
         public var sslCAFile = ""
         /// `UseMutualTLS`: require client certificates signed by `SSLCAFile`.
         public var useMutualTLS = false
+        /// `AllowRemoteUnauthenticatedWrites`: with `AuthenticationMethod ""`, accept writes from
+        /// any address, not only from loopback and the Unix socket ("protected mode" off).
+        public var allowRemoteUnauthenticatedWrites = false
+        /// `MaxAPIConnections`: open API connections at once; further clients wait in the
+        /// listen backlog, so the API can never take the file descriptors a failover needs.
+        public var maxConnections = 512
+        /// `APIIdleTimeoutSeconds`: a connection that sends no complete request for this long
+        /// (idle keep-alive, or headers trickling in) is closed.
+        public var idleTimeoutSeconds = 30
 
         public init() {}
 
@@ -42,6 +52,12 @@ extension Configuration {
                 return address
             }
             return HostPort(host: "", port: 3000)
+        }
+
+        /// Protected mode: no authentication and not explicitly opened up, so writes are
+        /// accepted from local clients only (loopback addresses and the Unix socket).
+        public var writesFromLocalClientsOnly: Bool {
+            authenticationMethod == .none && !allowRemoteUnauthenticatedWrites
         }
     }
 

@@ -36,7 +36,7 @@ public struct Daemon: Sendable {
         let logger = self.logger
         let prefix = configuration.http.urlPrefix
         let scheme = configuration.http.useSSL ? "https" : "http"
-        let listenHost = configuration.http.listen.host
+        let unixSocket = !configuration.http.listenSocket.isEmpty
         let plugins = makePluginHost()
         let topology = TopologyService(configuration: configuration, backend: backend, logger: logger, plugins: plugins)
         plugins.attach(topology: topology.state)
@@ -45,9 +45,14 @@ public struct Daemon: Sendable {
                                               plugins: plugins, logger: logger, processToken: APIServer.token)
         let api = APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
                             metrics: metrics, logger: logger, plugins: plugins)
-        let app = try api.makeApplication { port in
-            let host = listenHost.isEmpty ? "127.0.0.1" : listenHost
-            logger.notice("serving API at \(scheme)://\(host):\(port)\(prefix)/api")
+        APIServerLimits.prepareDescriptors(configuration.http, logger: logger)
+        logProtectedMode(logger)
+        let app = try api.makeApplication { address in
+            if unixSocket {
+                logger.notice("serving API on the Unix socket \(address) (mode 0660; TCP not used), path \(prefix)/api")
+            } else {
+                logger.notice("serving API at \(scheme)://\(address)\(prefix)/api")
+            }
         }
         let group = ServiceGroup(configuration: .init(
             // Shutdown runs in reverse: the API stops first, then analysis, then probing (which
@@ -59,6 +64,22 @@ public struct Daemon: Sendable {
         ))
         try await group.run()
         logger.notice("stopped")
+    }
+
+    /// Says at start who may change things through the API when nobody has to authenticate.
+    private func logProtectedMode(_ logger: Logger) {
+        let http = configuration.http
+        guard http.authenticationMethod == .none else { return }
+        if http.allowRemoteUnauthenticatedWrites {
+            let warning = "AuthenticationMethod is \"\" and AllowRemoteUnauthenticatedWrites is true: anyone who can reach "
+                + "the API can change the topology and run failovers; set AuthenticationMethod \"basic\" or \"multi\""
+            logger.warning("\(warning)")
+        } else {
+            let notice = "API protected mode: AuthenticationMethod is \"\", so changes are accepted from loopback clients "
+                + "and ListenSocket only (reads stay open); to accept them from elsewhere set AuthenticationMethod "
+                + "\"basic\" or \"multi\" (recommended), or AllowRemoteUnauthenticatedWrites: true"
+            logger.notice("\(notice)")
+        }
     }
 
     /// The plugin host over the daemon's services; a reload re-reads the plugin keys of the

@@ -102,6 +102,23 @@ enum Schema {
                 ON topology_recovery(system_identifier) WHERE is_active AND system_identifier <> ''
                 """)
         }
+        // Every API write: who, from where, which route, with what outcome (`/api/audit`).
+        migrator.registerMigration("v4-api-audit") { db in
+            try db.create(table: "api_audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull().indexed()
+                t.column("type", .text).notNull()
+                t.column("hostname", .text).notNull().defaults(to: "")
+                t.column("port", .integer).notNull().defaults(to: 0)
+                t.column("user", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("message", .text).notNull()
+            }
+            try db.create(index: "api_audit_instance", on: "api_audit", columns: ["hostname", "port"])
+        }
         return migrator
     }
 }
