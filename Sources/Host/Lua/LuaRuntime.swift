@@ -40,14 +40,26 @@ public actor LuaRuntime {
     /// Runs the file at `path` (chunk name `@path`, so errors read `path:line:`); returns what
     /// the chunk returns. Binary chunks are refused.
     @discardableResult
+    /// The file must be a regular file of at most `LuaSourceFile.limit` bytes.
     public func execute(file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
-        let source: Data
-        do {
-            source = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw LuaError(.file, message: "cannot read \(path): \(error.localizedDescription)", file: path)
+        let descriptor = open(path, O_PATH | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw LuaError(.file, message: "cannot read \(path): \(String(cString: strerror(errno)))", file: path)
         }
-        return try state.execute(source, chunkName: "@\(path)", displayName: path, limits: limits ?? defaultLimits)
+        defer { close(descriptor) }
+        let source: Data
+        do throws(PluginFileTrust.Refusal) {
+            source = try LuaSourceFile.read(descriptor: descriptor, path: path, limit: LuaSourceFile.limit)
+        } catch {
+            throw LuaError(.file, message: error.description, file: path)
+        }
+        return try execute(source: source, file: path, limits: limits)
+    }
+
+    /// Runs `source`, read from the file at `path` (chunk name `@path`).
+    @discardableResult
+    public func execute(source: Data, file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
+        try state.execute(source, chunkName: "@\(path)", displayName: path, limits: limits ?? defaultLimits)
     }
 
     /// Runs `source`; errors are reported against `name`.
