@@ -138,8 +138,14 @@ struct ShellQuoting {
 
     /// `value` as one literal word (or part of one) where the command currently stands.
     func quote(_ value: String) -> String {
-        // A NUL would end the argv string early, leaving a quote open.
-        let escaped = value.replacingOccurrences(of: "\u{0}", with: "").replacingOccurrences(of: "'", with: "'\\''")
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "'": escaped += "'\\''"
+            case "\u{0}": continue // a NUL would end the argv string early, leaving a quote open
+            default: escaped.append(character)
+            }
+        }
         switch state {
         case .none: return "'" + escaped + "'"
         case .single: return escaped

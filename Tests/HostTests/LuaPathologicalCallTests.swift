@@ -71,7 +71,7 @@ import Testing
               local negative = orc.run({"/bin/true"}, {timeout = -1e300})
               local ok, relative = pcall(orc.run, {"true"})
               return {raise = "Ran", reason = string.format("%s|%s|%s|%s", tostring(huge.code), tostring(nan.code),
-                tostring(negative.timed_out), tostring(relative))}
+                tostring(negative ~= nil), tostring(relative))}
             end)
             """)
         let host = await loadedHost(pluginSettings(lua: [script]))

@@ -42,14 +42,9 @@ public actor LuaRuntime {
     @discardableResult
     /// The file must be a regular file of at most `LuaSourceFile.limit` bytes.
     public func execute(file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
-        let descriptor = open(path, O_PATH | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw LuaError(.file, message: "cannot read \(path): \(String(cString: strerror(errno)))", file: path)
-        }
-        defer { close(descriptor) }
         let source: Data
         do throws(PluginFileTrust.Refusal) {
-            source = try LuaSourceFile.read(descriptor: descriptor, path: path, limit: LuaSourceFile.limit)
+            source = try LuaSourceFile.read(path: path, limit: LuaSourceFile.limit)
         } catch {
             throw LuaError(.file, message: error.description, file: path)
         }
@@ -58,7 +53,7 @@ public actor LuaRuntime {
 
     /// Runs `source`, read from the file at `path` (chunk name `@path`).
     @discardableResult
-    public func execute(source: Data, file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
+    func execute(source: Data, file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
         try state.execute(source, chunkName: "@\(path)", displayName: path, limits: limits ?? defaultLimits)
     }
 

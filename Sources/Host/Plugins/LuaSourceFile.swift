@@ -1,3 +1,4 @@
+internal import COrchestratorSystem
 import Foundation
 
 /// Reads a Lua script, bounded: a regular file of at most `limit` bytes (`/dev/zero` or a
@@ -9,14 +10,24 @@ enum LuaSourceFile {
     /// Reads through `descriptor` (an `O_PATH` descriptor is reopened for reading through
     /// `/proc/self/fd`, which yields the same file).
     static func read(descriptor: Int32, path: String, limit: Int) throws(PluginFileTrust.Refusal) -> Data {
-        let reading = Foundation.open("/proc/self/fd/\(descriptor)", O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        try read(opening: "/proc/self/fd/\(descriptor)", path: path, limit: limit)
+    }
+
+    /// Reads the file at `path` (links followed).
+    static func read(path: String, limit: Int) throws(PluginFileTrust.Refusal) -> Data {
+        try read(opening: path, path: path, limit: limit)
+    }
+
+    /// O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused by type).
+    private static func read(opening name: String, path: String, limit: Int) throws(PluginFileTrust.Refusal) -> Data {
+        let reading = Foundation.open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard reading >= 0 else { throw PluginFileTrust.Refusal(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(reading) }
-        var info = stat()
-        guard fstat(reading, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        var info = csystem_file_info()
+        guard csystem_fstat(reading, &info) == 0, info.mode & S_IFMT == S_IFREG else {
             throw PluginFileTrust.Refusal(description: "\(path) is not a regular file")
         }
-        guard Int(info.st_size) <= limit else {
+        guard Int(info.size) <= limit else {
             throw PluginFileTrust.Refusal(description: "\(path) is larger than \(limit) bytes")
         }
         var data = Data()

@@ -1,3 +1,4 @@
+internal import COrchestratorSystem
 import Foundation
 
 /// Which plugin files the daemon may run or load: the sshd `StrictModes` rule. The file and
@@ -28,9 +29,9 @@ enum PluginFileTrust {
         }
         let target = String(cString: resolved)
         free(resolved)
-        var info = stat()
-        guard lstat(target, &info) == 0 else { throw Refusal(description: "cannot stat \(target): \(String(cString: strerror(errno)))") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw Refusal(description: "\(target) is not a regular file") }
+        var info = csystem_file_info()
+        guard csystem_lstat(target, &info) == 0 else { throw Refusal(description: "cannot stat \(target): \(String(cString: strerror(errno)))") }
+        guard info.mode & S_IFMT == S_IFREG else { throw Refusal(description: "\(target) is not a regular file") }
         try verify(target, info, euid: euid)
         try verifyDirectories(above: target, euid: euid)
         if target != path {
@@ -43,15 +44,15 @@ enum PluginFileTrust {
             free(resolvedDirectory)
             try verifyDirectories(above: directory + "/.", euid: euid)
         }
-        return Checked(path: target, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return Checked(path: target, device: info.device, inode: info.inode)
     }
 
     /// Every directory above `path` (a resolved path), up to `/`.
     private static func verifyDirectories(above path: String, euid: uid_t) throws(Refusal) {
         var directory = (path as NSString).deletingLastPathComponent
         while true {
-            var parent = stat()
-            guard lstat(directory, &parent) == 0 else { throw Refusal(description: "cannot stat \(directory): \(String(cString: strerror(errno)))") }
+            var parent = csystem_file_info()
+            guard csystem_lstat(directory, &parent) == 0 else { throw Refusal(description: "cannot stat \(directory): \(String(cString: strerror(errno)))") }
             try verify(directory, parent, euid: euid)
             if directory == "/" || directory.isEmpty { break }
             directory = (directory as NSString).deletingLastPathComponent
@@ -63,14 +64,14 @@ enum PluginFileTrust {
     /// descriptor (`O_PATH`: enough to execute or to read through /proc, and opening it
     /// never blocks on a FIFO).
     static func open(_ checked: Checked, euid: uid_t = geteuid()) throws(Refusal) -> Int32 {
-        let descriptor = Foundation.open(checked.path, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+        let descriptor = Foundation.open(checked.path, openPath | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { throw Refusal(description: "cannot open \(checked.path): \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
+        var info = csystem_file_info()
+        guard csystem_fstat(descriptor, &info) == 0 else {
             close(descriptor)
             throw Refusal(description: "cannot stat \(checked.path)")
         }
-        guard info.st_mode & S_IFMT == S_IFREG, UInt64(info.st_dev) == checked.device, UInt64(info.st_ino) == checked.inode else {
+        guard info.mode & S_IFMT == S_IFREG, info.device == checked.device, info.inode == checked.inode else {
             close(descriptor)
             throw Refusal(description: "\(checked.path) was replaced since it was checked (reload the plugins to accept the new file)")
         }
@@ -91,14 +92,17 @@ enum PluginFileTrust {
         return try LuaSourceFile.read(descriptor: descriptor, path: checked.path, limit: limit)
     }
 
-    private static func verify(_ path: String, _ info: stat, euid: uid_t) throws(Refusal) {
-        guard info.st_uid == 0 || info.st_uid == euid else {
-            throw Refusal(description: "\(path) is owned by uid \(info.st_uid), not by root or the daemon's user (uid \(euid))")
+    /// Linux's `O_PATH`, which Swift's Glibc module does not export.
+    static let openPath = csystem_o_path()
+
+    private static func verify(_ path: String, _ info: csystem_file_info, euid: uid_t) throws(Refusal) {
+        guard info.uid == 0 || info.uid == euid else {
+            throw Refusal(description: "\(path) is owned by uid \(info.uid), not by root or the daemon's user (uid \(euid))")
         }
-        let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-        let sticky = isDirectory && info.st_mode & S_ISVTX != 0
-        guard info.st_mode & (S_IWGRP | S_IWOTH) == 0 || sticky else {
-            throw Refusal(description: "\(path) is writable by its group or by others (mode \(String(info.st_mode & 0o7777, radix: 8))); chmod go-w it")
+        let isDirectory = info.mode & S_IFMT == S_IFDIR
+        let sticky = isDirectory && info.mode & S_ISVTX != 0
+        guard info.mode & (S_IWGRP | S_IWOTH) == 0 || sticky else {
+            throw Refusal(description: "\(path) is writable by its group or by others (mode \(String(info.mode & 0o7777, radix: 8))); chmod go-w it")
         }
     }
 }

@@ -59,9 +59,9 @@ public enum ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        if let (output, error) = outputDescriptors {
-            posix_spawn_file_actions_adddup2(&actions, output, 1)
-            posix_spawn_file_actions_adddup2(&actions, error, 2)
+        if let descriptors = outputDescriptors {
+            posix_spawn_file_actions_adddup2(&actions, descriptors.0, 1)
+            posix_spawn_file_actions_adddup2(&actions, descriptors.1, 2)
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
             if let errorPath {

@@ -46,13 +46,16 @@ public enum TimedProcess {
         }
         var output: [Int32] = [-1, -1]
         var errors: [Int32] = [-1, -1]
-        guard pipe2(&output, O_CLOEXEC) == 0 else { throw ChildProcess.SpawnError(executable: name, errno: errno) }
-        guard pipe2(&errors, O_CLOEXEC) == 0 else {
+        guard pipe(&output) == 0 else { throw ChildProcess.SpawnError(executable: name, errno: errno) }
+        guard pipe(&errors) == 0 else {
             let failure = errno
             close(output[0])
             close(output[1])
             throw ChildProcess.SpawnError(executable: name, errno: failure)
         }
+        // Close-on-exec: only the child's dup2 copies (1 and 2) may survive its exec. (The
+        // window before this is the same as for ChildProcess's stdin pipe.)
+        for descriptor in output + errors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         let pid: Int32
         do {
             defer {
