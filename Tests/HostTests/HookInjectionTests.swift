@@ -107,7 +107,7 @@ struct HookInjectionTests {
         let started = ContinuousClock.now
         let outcome = await runner().run("Post", [
             "(sleep 2; touch \(killed)) & exit 0",
-            "setsid sh -c 'sleep 2; touch \(detached)' > /dev/null 2>&1 < /dev/null & exit 0",
+            "setsid -f sh -c 'sleep 2; touch \(detached)' > /dev/null 2>&1 < /dev/null; exit 0",
         ], event: event(), stopOnFailure: true) { _ in }
         #expect(outcome.succeeded)
         #expect(ContinuousClock.now - started < .seconds(2), "the hooks did not wait for their children")

@@ -17,7 +17,7 @@ import Testing
             try await runtime.execute(source)
             return nil
         } catch {
-            return error.message
+            return "\(error.code): \(error.message)"
         }
     }
 
@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func aLargeRepHitsTheMemoryLimit() async throws {
-        #expect(try await failure(of: #"local s = string.rep("a", 1<<40)"#)?.contains("memory") == true)
+        let message = try await failure(of: #"local s = string.rep("a", 1<<28)"#)
+        #expect(message?.lowercased().contains("memory") == true, "\(message ?? "nil")")
     }
 
     @Test func quadraticLazyFindIsRefused() async throws {
@@ -48,14 +49,14 @@ import Testing
             local line = "  " .. ("k"):rep(200) .. " = value  "
             assert(line:match("^%s*(.-)%s*$") == ("k"):rep(200) .. " = value")
             local text = {}
-            for i = 1, 4000 do text[#text + 1] = "host" .. i .. ":5432" end
+            for i = 1, 5000 do text[#text + 1] = "host" .. i .. ":5432" end
             local joined = table.concat(text, "\\n")
             assert(#joined > 60000)
             local count = 0
             for host, port in joined:gmatch("([^\\n:]+):(%d+)") do count = count + 1 end
-            assert(count == 4000)
-            assert(select(2, joined:gsub("\\n", ",")) == 3999)
-            assert(joined:find("host4000:5432", 1, true))
+            assert(count == 5000)
+            assert(select(2, joined:gsub("\\n", ",")) == 4999)
+            assert(joined:find("host5000:5432", 1, true))
             assert(("db1:5432"):match("^(.-):(%d+)$") == "db1")
             assert(("a.b.c"):find(".", 1, true) == 2)
             """) == nil)

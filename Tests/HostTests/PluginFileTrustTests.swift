@@ -39,13 +39,12 @@ import Testing
         let scratch = try PluginScratch()
         defer { scratch.remove() }
         let path = try scratch.write("hooks/post_failover/10-nobody", "#!/bin/sh\nexit 0\n", executable: true)
-        // The daemon's user and root are trusted; someone else's file is not.
-        #expect(throws: PluginFileTrust.Refusal.self) { try PluginFileTrust.check(path, euid: 4242) }
-        if geteuid() == 0 {
-            chown(path, 65534, 65534)
-            let host = await loadedHost(pluginSettings(directories: ["\(scratch.path)/hooks"]))
-            #expect(host.status().disabled.first?.reason.contains("owned by uid 65534") == true)
-        }
+        // The daemon's user and root are trusted; someone else's file is not (needs root to chown).
+        try #require(geteuid() == 0, "run as root to give a file away")
+        chown(path, 65534, 65534)
+        #expect(throws: PluginFileTrust.Refusal.self) { try PluginFileTrust.check(path) }
+        let host = await loadedHost(pluginSettings(directories: ["\(scratch.path)/hooks"]))
+        #expect(host.status().disabled.first?.reason.contains("owned by uid 65534") == true, "\(host.status().disabled)")
     }
 
     @Test func aDropInReplacedAfterTheScanIsNotRun() async throws {
