@@ -106,12 +106,12 @@ struct HookInjectionTests {
         }
         let started = ContinuousClock.now
         let outcome = await runner().run("Post", [
-            "(sleep 2; touch \(killed)) & exit 0",
-            "setsid -f sh -c 'sleep 2; touch \(detached)' > /dev/null 2>&1 < /dev/null; exit 0",
+            "(sleep 4; touch \(killed)) & exit 0",
+            "setsid -f sh -c 'sleep 4; touch \(detached)' > /dev/null 2>&1 < /dev/null; exit 0",
         ], event: event(), stopOnFailure: true) { _ in }
         #expect(outcome.succeeded)
-        #expect(ContinuousClock.now - started < .seconds(2), "the hooks did not wait for their children")
-        try await Task.sleep(for: .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(3), "the hooks did not wait for their children")
+        try await Task.sleep(for: .seconds(6))
         #expect(!FileManager.default.fileExists(atPath: killed), "the background child was killed with the hook's group")
         #expect(FileManager.default.fileExists(atPath: detached), "a child started with setsid outlives the hook")
     }
