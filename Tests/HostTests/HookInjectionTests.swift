@@ -142,4 +142,24 @@ struct HookInjectionTests {
         #expect(output.contains("ORC_FAILURE_CLUSTER_ALIAS=main"))
         #expect(!output.contains("s3cret-pw") && !output.contains("DBPASS") && !output.contains("t0k"))
     }
+
+    @Test("substitution quotes for where the placeholder stands in the template")
+    func quotingFollowsTheTemplate() {
+        let event = event(alias: "it's")
+        #expect(event.substitutePlaceholders(in: "a {failureClusterAlias} b") == "a 'it'\\''s' b")
+        #expect(event.substitutePlaceholders(in: "a '{failureClusterAlias}' b") == "a 'it'\\''s' b")
+        #expect(event.substitutePlaceholders(in: "a \"x{failureClusterAlias}y\" b") == "a \"x\"'it'\\''s'\"y\" b")
+        // An escaped quote opens nothing; ${VAR} and unknown braces stay.
+        #expect(event.substitutePlaceholders(in: "it\\'s {failedHost} ${HOME} {nope}") == "it\\'s 'db1' ${HOME} {nope}")
+    }
+
+    @Test("an alias read from the server is refused when over 255 bytes or not printable")
+    func aliasIsValidatedWhereItIsRead() {
+        #expect(InstanceProbe.acceptedClusterAlias("payments-eu") == "payments-eu")
+        #expect(InstanceProbe.acceptedClusterAlias(String(repeating: "a", count: 255)) != nil)
+        #expect(InstanceProbe.acceptedClusterAlias(String(repeating: "a", count: 256)) == nil)
+        #expect(InstanceProbe.acceptedClusterAlias("a\nb") == nil)
+        #expect(InstanceProbe.acceptedClusterAlias("a\u{202E}b") == nil)
+        #expect(InstanceProbe.acceptedClusterAlias("") == nil)
+    }
 }
