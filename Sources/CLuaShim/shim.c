@@ -5,6 +5,7 @@
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -266,6 +267,225 @@ static int sandbox_setmetatable(lua_State *L) {
     return 1;
 }
 
+/* ---- string library guards --------------------------------------------------------------
+
+   The count hook cannot interrupt a C function, and Lua's pattern matcher backtracks: a
+   pattern with k repetition items can take about n^(k+1) steps on a subject of n bytes
+   (`string.rep("a",3e5):find(".-b")`, `s:find(("a?"):rep(30)..("a"):rep(30))`). So every
+   pattern function first bounds the matcher's work from the pattern and the subject, and
+   refuses the call (a catchable error) when the bound passes CLUA_PATTERN_BUDGET.
+
+   The bound: start positions (1 when anchored with '^', else n+1) times, per item, the
+   number of ways it can match: 2 for '?'; for '*', '+' and '-', one more than the longest
+   run of subject bytes its class matches (`[^\n]+` over lines: the longest line; `.-`: n);
+   n+1 for %b and back-references. No backtracking search can try more combinations.
+   Plain searches (no special character, or find's `plain` flag) are linear and always run. */
+#define CLUA_PATTERN_BUDGET 4294967296.0
+
+static int has_specials(const char *p, size_t lp) {
+    for (size_t i = 0; i < lp; i++) {
+        if (p[i] != '\0' && strchr("^$*+?.([%-", p[i]) != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether byte c is in the class letter `cl` (%a, %d, ...; upper case: the complement). */
+static int class_matches(int c, int cl) {
+    int res;
+    switch (tolower(cl)) {
+    case 'a': res = isalpha(c); break;
+    case 'c': res = iscntrl(c); break;
+    case 'd': res = isdigit(c); break;
+    case 'g': res = isgraph(c); break;
+    case 'l': res = islower(c); break;
+    case 'p': res = ispunct(c); break;
+    case 's': res = isspace(c); break;
+    case 'u': res = isupper(c); break;
+    case 'w': res = isalnum(c); break;
+    case 'x': res = isxdigit(c); break;
+    default: return cl == c;
+    }
+    return islower(cl) ? res != 0 : res == 0;
+}
+
+/* Whether byte c is in the set from `p` ('[') to `close` (its ']'). */
+static int set_matches(int c, const char *p, const char *close) {
+    int in = 1;
+    p++;
+    if (*p == '^') {
+        in = 0;
+        p++;
+    }
+    while (p < close) {
+        if (*p == '%' && p + 1 < close) {
+            if (class_matches(c, (unsigned char)p[1])) {
+                return in;
+            }
+            p += 2;
+        } else if (p + 2 < close && p[1] == '-') {
+            if ((unsigned char)p[0] <= c && c <= (unsigned char)p[2]) {
+                return in;
+            }
+            p += 3;
+        } else {
+            if ((unsigned char)*p == c) {
+                return in;
+            }
+            p++;
+        }
+    }
+    return !in;
+}
+
+/* Whether byte c matches the single-character item from `p` to `end` (exclusive). */
+static int item_matches(int c, const char *p, const char *end) {
+    switch (*p) {
+    case '.': return 1;
+    case '%': return class_matches(c, (unsigned char)p[1]);
+    case '[': return set_matches(c, p, end - 1);
+    default: return (unsigned char)*p == c;
+    }
+}
+
+/* The longest run of subject bytes the item matches. */
+static size_t longest_run(const char *s, size_t n, const char *p, const char *end) {
+    size_t longest = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        run = item_matches((unsigned char)s[i], p, end) ? run + 1 : 0;
+        if (run > longest) {
+            longest = run;
+        }
+    }
+    return longest;
+}
+
+/* The bound described above; 0 for a malformed pattern (the real function reports it). */
+static double pattern_cost(const char *p, size_t lp, const char *s, size_t n, int anchors) {
+    double subject = (double)n + 1.0;
+    size_t i = 0;
+    double cost = subject;
+    if (anchors && lp > 0 && p[0] == '^') {
+        cost = 1.0;
+        i = 1;
+    }
+    while (i < lp) {
+        char c = p[i];
+        size_t end;
+        if (c == '(' || c == ')') {
+            i++;
+            continue;
+        }
+        if (c == '$' && i + 1 == lp) {
+            break;
+        }
+        if (c == '%') {
+            if (i + 1 >= lp) {
+                return 0;
+            }
+            char e = p[i + 1];
+            if (e == 'b') {
+                cost *= subject;
+                i += 4;
+                continue;
+            }
+            if (e == 'f') {
+                i += 2; /* the set that follows is tested once per position */
+                continue;
+            }
+            if (e >= '0' && e <= '9') {
+                cost *= subject;
+            }
+            end = i + 2;
+        } else if (c == '[') {
+            size_t j = i + 1;
+            if (j < lp && p[j] == '^') {
+                j++;
+            }
+            do { /* as Lua reads a set: its first character is always a member */
+                if (j >= lp) {
+                    return 0;
+                }
+                if (p[j++] == '%' && j < lp) {
+                    j++;
+                }
+            } while (j < lp && p[j] != ']');
+            if (j >= lp) {
+                return 0;
+            }
+            end = j + 1;
+        } else {
+            end = i + 1;
+        }
+        if (end < lp) {
+            char q = p[end];
+            if (q == '*' || q == '+' || q == '-') {
+                cost *= (double)longest_run(s, n, p + i, p + end) + 1.0;
+                end++;
+            } else if (q == '?') {
+                cost *= 2.0;
+                end++;
+            }
+        }
+        i = end;
+        if (cost > CLUA_PATTERN_BUDGET) {
+            return cost;
+        }
+    }
+    return cost;
+}
+
+/* Calls the wrapped function (upvalue 1) with all arguments. */
+static int call_original(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int guard_pattern(lua_State *L, const char *name, int anchors, int plain_argument) {
+    size_t n, lp;
+    const char *s = luaL_checklstring(L, 1, &n);
+    const char *p = luaL_checklstring(L, 2, &lp);
+    int plain = plain_argument > 0 && lua_toboolean(L, plain_argument);
+    if (!plain && has_specials(p, lp) && pattern_cost(p, lp, s, n, anchors) > CLUA_PATTERN_BUDGET) {
+        return luaL_error(L,
+                          "string.%s: this pattern could backtrack too long on a subject of %I bytes (more than "
+                          "%f steps); split the subject into smaller pieces, use fewer repetition items "
+                          "('*', '+', '-', '?'), or anchor the pattern with '^'",
+                          name, (lua_Integer)n, (lua_Number)CLUA_PATTERN_BUDGET);
+    }
+    return call_original(L);
+}
+
+static int guarded_find(lua_State *L) { return guard_pattern(L, "find", 1, 4); }
+static int guarded_match(lua_State *L) { return guard_pattern(L, "match", 1, 0); }
+static int guarded_gmatch(lua_State *L) { return guard_pattern(L, "gmatch", 0, 0); }
+static int guarded_gsub(lua_State *L) { return guard_pattern(L, "gsub", 1, 0); }
+
+/* string.rep with an empty result answers at once: the original loops n times copying
+   nothing (`string.rep("", 1<<40)`). Non-empty results are bounded by the memory limit. */
+static int guarded_rep(lua_State *L) {
+    size_t l, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n <= 0 || (l == 0 && lsep == 0)) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    return call_original(L);
+}
+
+static void wrap_field(lua_State *L, const char *table, const char *field, lua_CFunction wrapper) {
+    lua_getglobal(L, table);
+    lua_getfield(L, -1, field);
+    lua_pushcclosure(L, wrapper, 1);
+    lua_setfield(L, -2, field);
+    lua_pop(L, 1);
+}
+
 static void wrap_global(lua_State *L, const char *name, lua_CFunction wrapper) {
     lua_getglobal(L, name);
     lua_pushcclosure(L, wrapper, 1);
@@ -311,6 +531,12 @@ static int open_sandbox(lua_State *L) {
     lua_pushnil(L);
     lua_setglobal(L, "loadfile");
     remove_field(L, LUA_STRLIBNAME, "dump"); /* bytecode is never loadable here anyway */
+    /* The string table is also strings' metatable __index: s:find is guarded too. */
+    wrap_field(L, LUA_STRLIBNAME, "find", guarded_find);
+    wrap_field(L, LUA_STRLIBNAME, "match", guarded_match);
+    wrap_field(L, LUA_STRLIBNAME, "gmatch", guarded_gmatch);
+    wrap_field(L, LUA_STRLIBNAME, "gsub", guarded_gsub);
+    wrap_field(L, LUA_STRLIBNAME, "rep", guarded_rep);
     wrap_global(L, "load", sandbox_load);
     wrap_global(L, "setmetatable", sandbox_setmetatable);
     return 0;

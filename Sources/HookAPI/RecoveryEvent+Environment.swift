@@ -50,33 +50,106 @@ extension RecoveryEvent {
         return (fields + laterFields).map { Variable(environmentName: $0.0, placeholder: $0.1, value: $0.2) }
     }
 
-    /// `ORC_*` name → value.
+    /// `ORC_*` name → value, each bounded to `environmentValueLimit` bytes.
     public var environment: [String: String] {
-        Dictionary(uniqueKeysWithValues: variables.map { ($0.environmentName, $0.value) })
+        Dictionary(uniqueKeysWithValues: variables.map { ($0.environmentName, Self.bounded($0.value, limit: Self.environmentValueLimit)) })
     }
 
     /// Upstream's older placeholder spellings, still found in hook scripts.
     static let placeholderAliases = ["countSlaves": "countReplicas", "slaveHosts": "replicaHosts", "lostSlaves": "lostReplicas"]
 
+    /// Longest value pasted into a hook command; longer values are cut (with `…`). Commands
+    /// are one argv string, which Linux limits to 128 KiB (`MAX_ARG_STRLEN`).
+    public static let commandValueLimit = 4096
+    /// Longest value of an `ORC_*` variable; longer values are cut (with `…`), so the
+    /// environment can never make starting a hook fail with E2BIG.
+    public static let environmentValueLimit = 16384
+
+    /// `value` cut to at most `limit` UTF-8 bytes (on a character boundary, `…` appended).
+    public static func bounded(_ value: String, limit: Int) -> String {
+        guard value.utf8.count > limit else { return value }
+        var cut = ""
+        var bytes = 0
+        for character in value {
+            let size = character.utf8.count
+            if bytes + size > limit - 3 { break }
+            cut.append(character)
+            bytes += size
+        }
+        return cut + "…"
+    }
+
     /// Replaces every `{placeholder}` that names a variable (or an upstream alias of one) by
-    /// its value. Other braces (shell `${VAR}`, awk blocks) are left alone.
+    /// its value, shell-quoted for where it stands in `command`, so no value can run as a
+    /// command or split into several words, whatever it contains:
+    /// - outside quotes: `'value'` (a `'` inside written `'\''`);
+    /// - inside `'…'` of the template: the value with each `'` written `'\''`;
+    /// - inside `"…"`: the double quote is closed, the value single-quoted, and it is
+    ///   reopened (`"a {x} b"` becomes `"a "'value'" b"`).
+    /// Each value is first bounded to `commandValueLimit` bytes. Other braces (shell `${VAR}`,
+    /// awk blocks) are left alone.
     public func substitutePlaceholders(in command: String) -> String {
         var values: [String: String] = [:]
         for variable in variables { values[variable.placeholder] = variable.value }
         for (alias, name) in Self.placeholderAliases { values[alias] = values[name] }
+        var quoting = ShellQuoting()
         var result = ""
         var rest = Substring(command)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
+        while let open = rest.firstIndex(where: { $0 == "{" || $0 == "'" || $0 == "\"" || $0 == "\\" }) {
+            let head = rest[..<open]
+            result += head
+            let character = rest[open]
             let afterOpen = rest.index(after: open)
-            if let close = rest[afterOpen...].firstIndex(of: "}"), let value = values[String(rest[afterOpen..<close])] {
-                result += value
+            if character == "{", let close = rest[afterOpen...].firstIndex(of: "}"),
+               let value = values[String(rest[afterOpen..<close])] {
+                result += quoting.quote(Self.bounded(value, limit: Self.commandValueLimit))
                 rest = rest[rest.index(after: close)...]
+                continue
+            }
+            result.append(character)
+            rest = rest[afterOpen...]
+            if character == "\\", quoting.state != .single, let escaped = rest.first {
+                // An escaped character is literal (outside quotes and inside "…"): `\'` opens nothing.
+                result.append(escaped)
+                rest = rest.dropFirst()
             } else {
-                result.append("{")
-                rest = rest[afterOpen...]
+                quoting.see(character)
             }
         }
         return result + rest
+    }
+}
+
+/// Where a shell is in a command while it is read: outside quotes, inside `'…'` or `"…"`.
+struct ShellQuoting {
+    enum State { case none, single, double }
+
+    var state = State.none
+
+    mutating func see(_ character: Character) {
+        switch (state, character) {
+        case (.none, "'"): state = .single
+        case (.single, "'"): state = .none
+        case (.none, "\""): state = .double
+        case (.double, "\""): state = .none
+        default: break
+        }
+    }
+
+    /// `value` as one literal word (or part of one) where the command currently stands.
+    func quote(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "'": escaped += "'\\''"
+            case "\u{0}": continue // a NUL would end the argv string early, leaving a quote open
+            default: escaped.append(character)
+            }
+        }
+        switch state {
+        case .none: return "'" + escaped + "'"
+        case .single: return escaped
+        case .double: return "\"'" + escaped + "'\""
+        }
     }
 }

@@ -40,14 +40,21 @@ public actor LuaRuntime {
     /// Runs the file at `path` (chunk name `@path`, so errors read `path:line:`); returns what
     /// the chunk returns. Binary chunks are refused.
     @discardableResult
+    /// The file must be a regular file of at most `LuaSourceFile.limit` bytes.
     public func execute(file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
         let source: Data
-        do {
-            source = try Data(contentsOf: URL(fileURLWithPath: path))
+        do throws(PluginFileTrust.Refusal) {
+            source = try LuaSourceFile.read(path: path, limit: LuaSourceFile.limit)
         } catch {
-            throw LuaError(.file, message: "cannot read \(path): \(error.localizedDescription)", file: path)
+            throw LuaError(.file, message: error.description, file: path)
         }
-        return try state.execute(source, chunkName: "@\(path)", displayName: path, limits: limits ?? defaultLimits)
+        return try execute(source: source, file: path, limits: limits)
+    }
+
+    /// Runs `source`, read from the file at `path` (chunk name `@path`).
+    @discardableResult
+    func execute(source: Data, file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
+        try state.execute(source, chunkName: "@\(path)", displayName: path, limits: limits ?? defaultLimits)
     }
 
     /// Runs `source`; errors are reported against `name`.

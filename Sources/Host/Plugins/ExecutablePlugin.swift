@@ -4,6 +4,7 @@ import HookAPI
 /// A drop-in executable (`DIR/<point>/NN-name`): started once per event with the daemon's
 /// environment (passwords removed) plus the `ORC_*` variables, the event as JSON on stdin. It
 /// may print a JSON answer on stdout (`{"veto": "reason"}`); nothing printed means continue.
+/// When it exits, whatever it left running in its process group is killed.
 ///
 /// Like a shell hook it is critical at `preFailover`, `preGracefulTakeover` and `demote`: a
 /// non-zero exit, a crash, a timeout or an unreadable answer aborts the recovery there, as a
@@ -12,6 +13,8 @@ struct ExecutablePlugin: Plugin {
     let name: String
     let point: HookPoint
     let path: String
+    /// The file as `PluginFileTrust` checked it at load; each run opens exactly that file again.
+    let checked: PluginFileTrust.Checked
     let environment: [String: String]
     let timeout: Duration
 
@@ -21,7 +24,17 @@ struct ExecutablePlugin: Plugin {
 
     func handle(_ event: PluginEvent) async throws -> PluginAnswer {
         let environment = self.environment.merging(PluginEnvironment.variables(for: event)) { _, new in new }
-        let result = try await TimedProcess.run([path], environment: environment, stdin: PluginJSON.encode(event), timeout: timeout)
+        // Opened without following links and compared with what was checked, then executed
+        // through the descriptor: a file swapped since the scan is refused, never run.
+        let descriptor: Int32
+        do throws(PluginFileTrust.Refusal) {
+            descriptor = try PluginFileTrust.open(checked)
+        } catch {
+            throw PluginError("not run: \(error.description)")
+        }
+        defer { close(descriptor) }
+        let result = try await TimedProcess.run([path], environment: environment, stdin: PluginJSON.encode(event), timeout: timeout,
+                                                executableDescriptor: descriptor, killLeftovers: true)
         guard result.termination == .exited(0), !result.timedOut else {
             let errorText = Self.tail(result.stderr)
             throw PluginError("\(result.describe(timeout: timeout))" + (errorText.isEmpty ? "" : ": \(errorText)"))

@@ -4,6 +4,8 @@ import HookAPI
 /// Reads `HookDirectories`: `DIR/<point>/NN-name.lua` (a Lua file) or `DIR/<point>/NN-name`
 /// (an executable), in directory order, then point, then file name (byte order, so `10-` runs
 /// before `20-`). Anything else is skipped with a warning; nothing here can stop the daemon.
+/// Files that fail `PluginFileTrust` (owner, modes of the file and the directories above it)
+/// are refused, with the reason, in `refused`.
 struct HookDirectoryScan {
     enum Kind: Sendable, Equatable {
         case lua
@@ -14,10 +16,13 @@ struct HookDirectoryScan {
         var point: HookPoint
         var path: String
         var kind: Kind
+        /// What was checked; execution re-opens exactly this file.
+        var checked: PluginFileTrust.Checked
     }
 
     var entries: [Entry] = []
     var warnings: [String] = []
+    var refused: [PluginStatus.Disabled] = []
 
     init(directories: [String]) {
         let files = FileManager.default
@@ -50,10 +55,13 @@ struct HookDirectoryScan {
                 warnings.append("\(path): not a regular file; skipped")
                 continue
             }
-            if name.hasSuffix(".lua") {
-                entries.append(Entry(point: point, path: path, kind: .lua))
-            } else if FileManager.default.isExecutableFile(atPath: path) {
-                entries.append(Entry(point: point, path: path, kind: .executable))
+            let kind: Kind? = name.hasSuffix(".lua") ? .lua : FileManager.default.isExecutableFile(atPath: path) ? .executable : nil
+            if let kind {
+                do throws(PluginFileTrust.Refusal) {
+                    entries.append(Entry(point: point, path: path, kind: kind, checked: try PluginFileTrust.check(path)))
+                } catch {
+                    refused.append(PluginStatus.Disabled(source: path, reason: "refused: \(error.description)"))
+                }
             } else {
                 warnings.append("\(path): neither a .lua file nor executable; skipped (chmod +x it to run it)")
             }

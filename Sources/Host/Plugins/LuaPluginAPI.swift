@@ -85,7 +85,7 @@ struct LuaPluginAPI {
         let timeout = self.timeout
         try await runtime.registerBlocking("orc.run", timeout: timeout + .seconds(1)) { arguments in
             guard let argv = arguments.first?.tableValue?.array.compactMap(\.stringValue), !argv.isEmpty,
-                  argv.count == arguments.first?.tableValue?.array.count else {
+                  argv.count == arguments.first?.tableValue?.array.count, argv[0].hasPrefix("/") else {
                 throw PluginError("orc.run(argv, options): argv must be a list of strings, the first an absolute path, e.g. {\"/bin/echo\", \"hi\"}")
             }
             let options = arguments.count > 1 ? arguments[1] : .nil
@@ -97,7 +97,7 @@ struct LuaPluginAPI {
             }
             let limit = seconds.map { Duration.milliseconds(Int64(saturating: $0 * 1000)) }.map { min($0, timeout) } ?? timeout
             let stdin = options["stdin"].stringValue.map { Data($0.utf8) }
-            let result = try await TimedProcess.run(argv, environment: environment, stdin: stdin, timeout: limit)
+            let result = try await TimedProcess.run(argv, environment: environment, stdin: stdin, timeout: limit, killLeftovers: true)
             var fields: [String: LuaValue] = [
                 "stdout": .string(result.stdout), "stderr": .string(result.stderr), "timed_out": .bool(result.timedOut),
             ]

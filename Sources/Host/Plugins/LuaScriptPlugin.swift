@@ -22,12 +22,25 @@ final class LuaScriptPlugin: Plugin {
 
     /// Loads `path` and collects the points it registered with `orc.on`. For a drop-in file,
     /// `point` is its directory's point: only that one is kept (others go to `warnings`).
-    static func load(path: String, point: HookPoint? = nil, services: PluginServices, timeout: Duration,
-                     instructionBudget: Int? = LuaLimits.default.instructionBudget) async throws(LuaError) -> (LuaScriptPlugin, warnings: [String]) {
+    /// `checked` is the file as `PluginFileTrust` accepted it; it is read again through that
+    /// check (nil reads `path` as it is, bounded).
+    static func load(path: String, checked: PluginFileTrust.Checked? = nil, point: HookPoint? = nil, services: PluginServices,
+                     timeout: Duration, instructionBudget: Int? = LuaLimits.default.instructionBudget)
+        async throws(LuaError) -> (LuaScriptPlugin, warnings: [String]) {
         let limits = LuaLimits(instructionBudget: instructionBudget, timeout: timeout)
         let runtime = try LuaRuntime(name: URL(fileURLWithPath: path).lastPathComponent, limits: limits)
         try await LuaPluginAPI(services: services, pluginName: path, timeout: timeout).register(on: runtime)
-        try await runtime.execute(file: path)
+        if let checked {
+            let source: Data
+            do throws(PluginFileTrust.Refusal) {
+                source = try PluginFileTrust.read(checked, limit: LuaSourceFile.limit)
+            } catch {
+                throw LuaError(.file, message: error.description, file: path)
+            }
+            try await runtime.execute(source: source, file: path)
+        } else {
+            try await runtime.execute(file: path)
+        }
         var warnings: [String] = []
         if let point {
             let dropped = try await runtime.call("orc._adopt", [.string(point.snakeCaseName)]).first?.tableValue?.array ?? []

@@ -1,6 +1,5 @@
 import Foundation
 import HookAPI
-import Synchronization
 
 /// One call of one plugin, contained: a throw, a bad answer or a timeout becomes a failure
 /// text; nothing escapes. The host stops waiting at the timeout (and cancels the call); Lua
@@ -15,6 +14,8 @@ struct PluginRun: Sendable {
     let critical: Bool
     let milliseconds: Int
     let at: Date
+    /// The host stopped waiting: the plugin did not end the call by itself at its deadline.
+    var timedOut = false
 
     /// One line for the recovery's steps and the logs.
     var step: String {
@@ -24,7 +25,7 @@ struct PluginRun: Sendable {
     static func call(_ plugin: any Plugin, _ event: PluginEvent, timeout: Duration) async -> PluginRun {
         let started = ContinuousClock.now
         let at = Date()
-        let result = await race(plugin, event, timeout: timeout)
+        let (result, timedOut) = await race(plugin, event, timeout: timeout)
         let elapsed = ContinuousClock.now - started
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         var answer: PluginAnswer?
@@ -35,60 +36,18 @@ struct PluginRun: Sendable {
         case .failure(let error): failure = error.message
         }
         return PluginRun(name: plugin.name, point: event.point, answer: answer, failure: failure,
-                         critical: plugin.isCritical(at: event.point), milliseconds: milliseconds, at: at)
+                         critical: plugin.isCritical(at: event.point), milliseconds: milliseconds, at: at, timedOut: timedOut)
     }
 
     /// The plugin's answer, or a failure at `timeout`, whichever comes first.
-    private static func race(_ plugin: any Plugin, _ event: PluginEvent, timeout: Duration) async -> Result<PluginAnswer, PluginError> {
-        await withCheckedContinuation { continuation in
-            let first = FirstResult(continuation)
-            let work = Task {
-                do {
-                    first.finish(.success(try await plugin.handle(event)))
-                } catch {
-                    first.finish(.failure(PluginError(String(describing: error))))
-                }
+    private static func race(_ plugin: any Plugin, _ event: PluginEvent, timeout: Duration) async -> (Result<PluginAnswer, PluginError>, timedOut: Bool) {
+        let result = await AbandonAfter.race(timeout) { () async -> Result<PluginAnswer, PluginError> in
+            do {
+                return .success(try await plugin.handle(event))
+            } catch {
+                return .failure(PluginError(String(describing: error)))
             }
-            first.setTimer(Task {
-                try? await Task.sleep(for: timeout)
-                guard !Task.isCancelled else { return }
-                if first.finish(.failure(PluginError("no answer within \(timeout) (PluginTimeoutSeconds)"))) { work.cancel() }
-            })
         }
-    }
-}
-
-/// Resumes the continuation once, with whichever of the call and its timer finishes first.
-private final class FirstResult: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<Result<PluginAnswer, PluginError>, Never>?
-        var timer: Task<Void, Never>?
-    }
-
-    private let state: Mutex<State>
-
-    init(_ continuation: CheckedContinuation<Result<PluginAnswer, PluginError>, Never>) {
-        state = Mutex(State(continuation: continuation))
-    }
-
-    func setTimer(_ timer: Task<Void, Never>) {
-        let finished = state.withLock { s -> Bool in
-            if s.continuation == nil { return true }
-            s.timer = timer
-            return false
-        }
-        if finished { timer.cancel() }
-    }
-
-    @discardableResult
-    func finish(_ result: Result<PluginAnswer, PluginError>) -> Bool {
-        let (continuation, timer) = state.withLock { s in
-            defer { s = State() }
-            return (s.continuation, s.timer)
-        }
-        guard let continuation else { return false }
-        timer?.cancel()
-        continuation.resume(returning: result)
-        return true
+        return (result ?? .failure(PluginError("no answer within \(timeout) (PluginTimeoutSeconds)")), result == nil)
     }
 }

@@ -8,12 +8,27 @@ import HookAPI
 /// other points get a documented subset in the same vocabulary; every point adds
 /// `ORC_HOOK_POINT` (snake_case point name). The full event is always on stdin as JSON.
 enum PluginEnvironment {
-    /// `environment` minus `PGPASSWORD` and every variable whose value is one of `secrets`
-    /// (a password brought into the config with `${VAR}` must not leak into hooks either).
+    /// The one filter of the daemon's environment for shell hooks, drop-ins and `orc.run`:
+    /// drops every variable whose name contains PASS, SECRET, TOKEN, KEY, CREDENTIAL or PWD
+    /// (any case: `PGPASSWORD`, `AWS_SECRET_ACCESS_KEY`, `VAULT_TOKEN`, `MYSQL_PWD`),
+    /// `PGPASSFILE` and `PGSERVICEFILE` (they point libpq at stored passwords), and every
+    /// variable whose value contains one of `secrets` (`DATABASE_URL=postgres://u:pw@…`, or
+    /// a password brought into the config with `${VAR}`). A secret shorter than
+    /// `shortSecret` bytes only hides values equal to it (it would be found inside most
+    /// values). The event's own `ORC_*` variables are added after this filter.
     static func base(_ environment: [String: String], secrets: [String]) -> [String: String] {
-        let hidden = Set(secrets.filter { !$0.isEmpty })
-        return environment.filter { $0.key != "PGPASSWORD" && !hidden.contains($0.value) }
+        let hidden = secrets.filter { !$0.isEmpty }
+        return environment.filter { name, value in
+            let upper = name.uppercased()
+            if sensitiveNameParts.contains(where: { upper.contains($0) }) || upper == "PGPASSFILE" || upper == "PGSERVICEFILE" {
+                return false
+            }
+            return !hidden.contains { secret in secret.utf8.count < shortSecret ? value == secret : value.contains(secret) }
+        }
     }
+
+    static let sensitiveNameParts = ["PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PWD"]
+    static let shortSecret = 4
 
     /// The passwords of a configuration: topology, HTTP authentication, ProxySQL endpoints.
     static func secrets(of configuration: Configuration) -> [String] {

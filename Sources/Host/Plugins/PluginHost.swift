@@ -96,6 +96,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
                         criticalPoints: points.filter { $0.isPreRecovery && entry.plugin.isCritical(at: $0) }.map(\.snakeCaseName),
                         lastResult: s.lastResults[entry.plugin.name])
                 },
+                disabled: s.registry.disabled,
                 warnings: s.registry.warnings)
         }
     }
@@ -189,10 +190,21 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
         let timeout = state.withLock { Duration.seconds($0.settings.timeoutSeconds) }
         // A second of grace: Lua and executables stop themselves at `timeout` and report why.
         let run = await PluginRun.call(entry.plugin, event, timeout: entry.kind == .builtin ? timeout : timeout + .seconds(1))
+        // A Lua plugin stops itself at its deadline; one the host had to give up on is stuck
+        // where Lua cannot stop it. It is written off (its thread abandoned) until the next
+        // reload, so later events do not queue behind it.
+        let writtenOff = run.timedOut && entry.kind == .lua
         state.withLock { s in
             s.lastResults[run.name] = PluginStatus.LastResult(point: run.point.snakeCaseName, at: run.at, milliseconds: run.milliseconds,
                                                               answer: run.answer?.summary, error: run.failure)
+            if writtenOff, let index = s.registry.entries.firstIndex(where: { $0.plugin.name == run.name }) {
+                s.registry.entries.remove(at: index)
+                s.registry.disabled.append(PluginStatus.Disabled(
+                    source: entry.source ?? run.name,
+                    reason: "written off: a call at \(run.point.snakeCaseName) did not end within \(timeout); disabled until the next reload"))
+            }
         }
+        if writtenOff { logger.error("plugin \(run.name) written off: a call did not end at its deadline; disabled until the next reload") }
         switch run.answer {
         case nil: logger.warning("\(run.step)")
         case .proceed?: logger.debug("\(run.step)")

@@ -16,7 +16,13 @@ struct PluginRegistry: Sendable {
     }
 
     var entries: [Entry] = []
+    /// Files not run: refused by `PluginFileTrust`, or written off at load.
+    var disabled: [PluginStatus.Disabled] = []
     var warnings: [String] = []
+
+    /// How much longer than `PluginTimeoutSeconds` a script's top level may take before it
+    /// is written off (Lua stops itself at the timeout; this catches what cannot).
+    static let loadGrace = Duration.seconds(2)
 
     /// The plugins for `point`, in order.
     func plugins(for point: HookPoint) -> [Entry] {
@@ -33,30 +39,53 @@ struct PluginRegistry: Sendable {
             registry.add(Entry(plugin: builtin, kind: .builtin, source: nil))
         }
         for path in settings.luaScripts {
-            await registry.addLua(path: path, point: nil, services: services, timeout: timeout)
+            do throws(PluginFileTrust.Refusal) {
+                let checked = try PluginFileTrust.check(path)
+                await registry.addLua(path: path, checked: checked, point: nil, services: services, timeout: timeout)
+            } catch {
+                registry.disabled.append(PluginStatus.Disabled(source: path, reason: "refused: \(error.description)"))
+            }
         }
         let scan = HookDirectoryScan(directories: settings.hookDirectories)
         registry.warnings += scan.warnings
+        registry.disabled += scan.refused
         for entry in scan.entries {
             switch entry.kind {
             case .lua:
-                await registry.addLua(path: entry.path, point: entry.point, services: services, timeout: timeout)
+                await registry.addLua(path: entry.path, checked: entry.checked, point: entry.point, services: services, timeout: timeout)
             case .executable:
-                let plugin = ExecutablePlugin(name: entry.path, point: entry.point, path: entry.path,
+                let plugin = ExecutablePlugin(name: entry.path, point: entry.point, path: entry.path, checked: entry.checked,
                                               environment: services.environment, timeout: timeout)
                 registry.add(Entry(plugin: plugin, kind: .executable, source: entry.path))
             }
         }
+        for refusal in registry.disabled { registry.warnings.append("\(refusal.source): \(refusal.reason)") }
         return registry
     }
 
-    private mutating func addLua(path: String, point: HookPoint?, services: PluginServices, timeout: Duration) async {
-        do {
-            let (plugin, warnings) = try await LuaScriptPlugin.load(path: path, point: point, services: services, timeout: timeout)
+    /// Loads a script under a host-side deadline: a top level still running `loadGrace`
+    /// after its own timeout (stuck where Lua cannot stop it) is written off, its thread
+    /// abandoned, so neither the daemon's start nor a reload waits for it.
+    private mutating func addLua(path: String, checked: PluginFileTrust.Checked, point: HookPoint?, services: PluginServices,
+                                 timeout: Duration) async {
+        let loaded = await AbandonAfter.race(timeout + Self.loadGrace) { () async -> Result<(LuaScriptPlugin, [String]), LuaError> in
+            do throws(LuaError) {
+                let (plugin, warnings) = try await LuaScriptPlugin.load(path: path, checked: checked, point: point, services: services,
+                                                                        timeout: timeout)
+                return .success((plugin, warnings))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch loaded {
+        case .success(let (plugin, warnings))?:
             self.warnings += warnings
             add(Entry(plugin: plugin, kind: .lua, source: path))
-        } catch {
+        case .failure(let error)?:
             warnings.append("\(path): not loaded: \(error)")
+        case nil:
+            disabled.append(PluginStatus.Disabled(
+                source: path, reason: "written off: its top level did not finish within \(timeout + Self.loadGrace); not loaded"))
         }
     }
 

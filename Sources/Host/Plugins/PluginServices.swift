@@ -64,7 +64,7 @@ public struct PluginServices: Sendable {
                 // The server gives up on the statement when the plugin does.
                 let connection = try await connector.withQueryTimeout(timeout).connect(key)
                 do {
-                    let result = try await connection.query(sql, parameters, timeout: timeout)
+                    let result = try await connection.query(sql, parameters, timeout: timeout, resultLimit: sqlResultLimit)
                     await connection.close()
                     return result
                 } catch {
@@ -89,6 +89,9 @@ public struct PluginServices: Sendable {
                 }
             })
     }
+
+    /// Bytes of values `orc.sql` accepts in one result (the Lua state is limited to 64 MiB).
+    public static let sqlResultLimit = 8 << 20
 
     /// The configured ProxySQL endpoint at `host:port`, as a target with its credentials.
     func configuredProxySQL(host: String, port: Int) -> ProxySQLTarget? {

@@ -34,14 +34,26 @@ public struct PluginStatus: Sendable, Encodable {
         }
     }
 
+    /// A plugin file that is not run: refused by the ownership and mode checks, or written
+    /// off (a script whose load or a call ran past its deadline and did not stop).
+    public struct Disabled: Sendable, Encodable, Equatable {
+        public var source: String
+        public var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case source = "Source", reason = "Reason"
+        }
+    }
+
     public var generation: Int
     public var loadedAt: Date?
     public var timeoutSeconds: Int
     public var plugins: [Plugin]
+    public var disabled: [Disabled]
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case generation = "Generation", loadedAt = "LoadedAt", timeoutSeconds = "TimeoutSeconds", plugins = "Plugins"
-        case warnings = "Warnings"
+        case disabled = "Disabled", warnings = "Warnings"
     }
 }

@@ -77,13 +77,19 @@ public actor PGConnection {
 
     /// Runs one statement with `$1…$n` parameters through the extended protocol
     /// (`PQsendQueryParams`); values travel separately from the SQL text.
-    public func query(_ sql: String, _ parameters: [String?] = [], timeout: Duration) async throws(PGError) -> PGResult {
-        let results = try await run(timeout: timeout, operation: "query") { conn throws(PGError) in
+    ///
+    /// With `resultLimit`, rows arrive one at a time (`PQsetSingleRowMode`) and the query
+    /// fails with `.resultTooLarge` (closing the connection) as soon as the values received
+    /// pass that many bytes: an unbounded result never sits in memory whole (libpq still
+    /// holds one row).
+    public func query(_ sql: String, _ parameters: [String?] = [], timeout: Duration, resultLimit: Int? = nil) async throws(PGError) -> PGResult {
+        let results = try await run(timeout: timeout, operation: "query", resultLimit: resultLimit) { conn throws(PGError) in
             try Self.withCStrings(parameters, endpoint: self.endpoint) { values throws(PGError) in
                 guard PQsendQueryParams(conn, sql, Int32(values.count), nil, values, nil, nil, 0) == 1 else {
                     throw self.libpqError(.connectionLost, "send query")
                 }
             }
+            if resultLimit != nil { _ = PQsetSingleRowMode(conn) }
         }
         return try lastResult(results)
     }
@@ -127,7 +133,7 @@ public actor PGConnection {
     // MARK: - Driving libpq
 
     private func run(
-        timeout: Duration, operation: String, send: (OpaquePointer) throws(PGError) -> Void
+        timeout: Duration, operation: String, resultLimit: Int? = nil, send: (OpaquePointer) throws(PGError) -> Void
     ) async throws(PGError) -> [PGResult] {
         let deadline = ContinuousClock.now + timeout
         await acquire()
@@ -138,7 +144,7 @@ public actor PGConnection {
         do {
             try send(conn)
             try await flush(conn, deadline: deadline, operation: operation)
-            return try await collect(conn, deadline: deadline, operation: operation)
+            return try await collect(conn, deadline: deadline, operation: operation, resultLimit: resultLimit)
         } catch {
             // Given up on (deadline, or the caller's task cancelled): the server must give up too.
             if error.code == .timeout || error.code == .cancelled { PGCancel.send(for: conn, endpoint: endpoint) }
@@ -157,9 +163,13 @@ public actor PGConnection {
         }
     }
 
-    private func collect(_ conn: OpaquePointer, deadline: ContinuousClock.Instant, operation: String) async throws(PGError) -> [PGResult] {
+    private func collect(_ conn: OpaquePointer, deadline: ContinuousClock.Instant, operation: String,
+                         resultLimit: Int? = nil) async throws(PGError) -> [PGResult] {
         var results: [PGResult] = []
         var failure: PGError?
+        // Single-row mode: the rows of the current result, and the bytes received so far.
+        var pending: [[String?]] = []
+        var received = 0
         while true {
             guard PQconsumeInput(conn) == 1 else { throw libpqError(.connectionLost, operation) }
             while PQisBusy(conn) == 0 {
@@ -169,6 +179,19 @@ public actor PGConnection {
                 }
                 defer { PQclear(result) }
                 switch PQresultStatus(result) {
+                case PGRES_SINGLE_TUPLE:
+                    if let resultLimit {
+                        received += (0..<PQnfields(result)).reduce(16) { $0 + Int(PQgetlength(result, 0, $1)) }
+                        if received > resultLimit {
+                            throw PGError(.resultTooLarge, endpoint: endpoint, operation: operation,
+                                          message: "the result is larger than \(resultLimit) bytes; select fewer rows or columns")
+                        }
+                    }
+                    pending.append(Self.copy(result).rows.first?.values ?? [])
+                case PGRES_TUPLES_OK where !pending.isEmpty:
+                    let last = Self.copy(result)
+                    results.append(PGResult(columns: last.columns, rows: pending, commandTag: last.commandTag))
+                    pending = []
                 case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                     results.append(Self.copy(result))
                 case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR, PGRES_BAD_RESPONSE:

@@ -22,6 +22,8 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         public static let decoding = Code(name: "decoding")
         /// A parameter we were asked to send cannot be sent (for example a NUL byte).
         public static let invalidInput = Code(name: "invalidInput")
+        /// The result was larger than the caller's limit; the connection was closed.
+        public static let resultTooLarge = Code(name: "resultTooLarge")
     }
 
     public var code: Code

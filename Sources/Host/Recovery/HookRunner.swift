@@ -16,35 +16,36 @@ public struct HookRunner: Sendable {
     let timeout: Duration
     let baseEnvironment: [String: String]
 
-    public init(_ hooks: Configuration.Hooks, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameter secrets: the configuration's passwords (`PluginEnvironment.secrets(of:)`);
+    ///   variables containing one are not passed on.
+    public init(_ hooks: Configuration.Hooks, secrets: [String] = [],
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.shell = hooks.shellCommand
         self.timeout = .seconds(hooks.timeoutSeconds)
-        // Passwords never reach a hook: whatever the daemon was given in its own environment
-        // for credentials stays with it.
-        self.baseEnvironment = environment.filter { name, _ in
-            let upper = name.uppercased()
-            return !upper.contains("PASSWORD") && !upper.contains("SECRET") && upper != "PGPASSWORD"
-        }
+        // The same filter as drop-ins and orc.run: credentials given to the daemon stay with it.
+        self.baseEnvironment = PluginEnvironment.base(environment, secrets: secrets)
     }
 
     /// Runs `commands` (the list named `listName`) in order. With `stopOnFailure` the first
     /// failure ends the list. A command ending in `&` is started and not waited for; its
     /// result is logged as a step when it ends but never fails the list (upstream semantics).
+    /// The `&` is looked for in the template, before substitution: no value can detach a hook.
     public func run(_ listName: String, _ commands: [String], event: RecoveryEvent, stopOnFailure: Bool,
                     step: @escaping @Sendable (String) async -> Void) async -> Outcome {
         var failure: String?
         let environment = baseEnvironment.merging(event.environment) { _, ours in ours }
         for (index, template) in commands.enumerated() {
-            var command = event.substitutePlaceholders(in: template).trimmingCharacters(in: .whitespaces)
+            var trimmed = template.trimmingCharacters(in: .whitespaces)
+            let detached = trimmed.hasSuffix("&") && !trimmed.hasSuffix("&&")
+            if detached { trimmed = String(trimmed.dropLast()).trimmingCharacters(in: .whitespaces) }
+            let command = event.substitutePlaceholders(in: trimmed)
             let label = "\(listName)[\(index)]"
-            let detached = command.hasSuffix("&")
-            if detached { command = String(command.dropLast()).trimmingCharacters(in: .whitespaces) }
             await step("\(label): running \(detached ? "asynchronously " : "")\(command)")
             // Returns why it failed, nil when it succeeded.
             let execution = { [shell, timeout] () async -> String? in
                 let started = ContinuousClock.now
                 do {
-                    let result = try await TimedProcess.run([shell, "-c", command], environment: environment, timeout: timeout)
+                    let result = try await TimedProcess.run([shell, "-c", command], environment: environment, timeout: timeout, killLeftovers: true)
                     let succeeded = result.termination == .exited(0) && !result.timedOut
                     await step(Self.describe(label, result, succeeded: succeeded, timeout: timeout, took: ContinuousClock.now - started))
                     return succeeded ? nil : result.describe(timeout: timeout)

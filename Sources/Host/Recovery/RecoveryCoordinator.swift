@@ -44,7 +44,7 @@ public actor RecoveryCoordinator: Service {
         self.environment = RecoveryEnvironment(
             configuration: configuration, backend: backend, topology: topology,
             operations: InstanceOperations(connector: Connector(configuration)),
-            hooks: HookRunner(configuration.hooks), plugins: plugins, logger: logger,
+            hooks: HookRunner(configuration.hooks, secrets: PluginEnvironment.secrets(of: configuration)), plugins: plugins, logger: logger,
             hostname: ProcessInfo.processInfo.hostName, finishes: RecoveryFinishes(backend: backend, logger: logger))
         self.processToken = processToken
     }

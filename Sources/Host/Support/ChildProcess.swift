@@ -32,9 +32,19 @@ public enum ChildProcess {
     /// `outputPath` (or discarded), stderr to `errorPath` instead when given, `stdin` fed from
     /// memory (or /dev/null). With `newProcessGroup` the child leads its own group so it can
     /// be killed with everything it started.
+    /// - Parameters:
+    ///   - outputDescriptors: stdout and stderr go to these (pipe write ends, close-on-exec
+    ///     here) instead of files.
+    ///   - executableDescriptor: an open descriptor of the file to run, checked by the
+    ///     caller: it becomes descriptor 3 of the child, which executes `/proc/self/fd/3`
+    ///     (what `fexecve` does), so a path swapped after the check runs nothing else.
+    ///     `executable` then only names it in errors and as `argv[0]`.
+    ///   - killGroupOnExit: when the child exits, whatever is left in its process group
+    ///     (background children of a hook) is killed before it is reaped.
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String],
-        stdin: Data? = nil, outputPath: String? = nil, errorPath: String? = nil, newProcessGroup: Bool = true
+        stdin: Data? = nil, outputPath: String? = nil, errorPath: String? = nil, newProcessGroup: Bool = true,
+        outputDescriptors: (Int32, Int32)? = nil, executableDescriptor: Int32? = nil, killGroupOnExit: Bool = false
     ) throws(SpawnError) -> Int32 {
         Reaper.shared.start()
         var actions = posix_spawn_file_actions_t()
@@ -49,11 +59,23 @@ public enum ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        if let errorPath {
-            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        if let descriptors = outputDescriptors {
+            posix_spawn_file_actions_adddup2(&actions, descriptors.0, 1)
+            posix_spawn_file_actions_adddup2(&actions, descriptors.1, 2)
         } else {
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            if let errorPath {
+                posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            } else {
+                posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            }
+        }
+        var path = executable
+        if let executableDescriptor {
+            // Last, so no earlier action reuses 3; dup2 clears close-on-exec on the copy
+            // (a script's interpreter reopens /proc/self/fd/3, so it must stay open).
+            posix_spawn_file_actions_adddup2(&actions, executableDescriptor, 3)
+            path = "/proc/self/fd/3"
         }
 
         var attributes = posix_spawnattr_t()
@@ -77,8 +99,8 @@ public enum ChildProcess {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let status = Reaper.shared.registering {
-            let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let status = Reaper.shared.registering(killGroupOnExit: killGroupOnExit && newProcessGroup) {
+            let status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
             return (status == 0 ? pid : nil, status)
         }
         if input[0] >= 0 { close(input[0]) }
@@ -125,6 +147,8 @@ private final class Reaper: Sendable {
     private struct State {
         var started = false
         var running: Set<pid_t> = []
+        /// Group leaders whose group is killed when they exit.
+        var killGroupOnExit: Set<pid_t> = []
         var finished: [pid_t: ChildProcess.Termination] = [:]
         var waiting: [pid_t: CheckedContinuation<ChildProcess.Termination, Never>] = [:]
     }
@@ -149,10 +173,13 @@ private final class Reaper: Sendable {
     }
 
     /// Runs `spawn` under the lock, so the reaper cannot see the pid before it is registered.
-    func registering(_ spawn: () -> (pid_t?, Int32)) -> Int32 {
+    func registering(killGroupOnExit: Bool, _ spawn: () -> (pid_t?, Int32)) -> Int32 {
         let status = state.withLock { s -> Int32 in
             let (pid, status) = spawn()
-            if let pid { s.running.insert(pid) }
+            if let pid {
+                s.running.insert(pid)
+                if killGroupOnExit { s.killGroupOnExit.insert(pid) }
+            }
             return status
         }
         hasChildren.lock()
@@ -196,6 +223,8 @@ private final class Reaper: Sendable {
             let pid = info._sifields._sigchld.si_pid
             var status: Int32 = 0
             let waiter = state.withLock { s -> (CheckedContinuation<ChildProcess.Termination, Never>, ChildProcess.Termination)? in
+                // Still a zombie, so its pid (the group's id) cannot have been reused.
+                if s.killGroupOnExit.remove(pid) != nil { kill(-pid, SIGKILL) }
                 guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
                 let termination: ChildProcess.Termination = (status & 0x7f) == 0
                     ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)

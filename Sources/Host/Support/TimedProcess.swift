@@ -2,7 +2,12 @@ public import Foundation
 
 /// Runs a program with a hard deadline, capturing stdout and stderr separately (drop-in
 /// plugins answer on stdout; their stderr goes to the recovery's steps). At the deadline the
-/// whole process group is killed, so a hook that started children leaves nothing behind.
+/// whole process group is killed, so a hook that started children leaves nothing behind; with
+/// `killLeftovers` that also happens when it exits by itself (a hook meant to leave something
+/// running starts it with `setsid`).
+///
+/// Output is read through pipes, never written to disk: only the last `outputLimit` bytes of
+/// each stream are kept, so a hook printing gigabytes costs neither memory nor disk.
 public enum TimedProcess {
     public struct Result: Sendable, Equatable {
         /// How it ended; after a timeout, the SIGKILL it got.
@@ -17,24 +22,55 @@ public enum TimedProcess {
         }
     }
 
-    /// Output beyond this many bytes per stream is cut (a runaway hook must not fill memory).
-    public static let outputLimit = 1 << 20
+    /// Bytes kept per stream: the last 64 KiB (the end of the output says why it failed).
+    public static let outputLimit = 64 << 10
 
-    /// Starts `argv[0]` (a path; no shell, no PATH search) and waits at most `timeout`.
+    /// How long output is still read after the program ended (a child that escaped the
+    /// group with `setsid` may hold the pipe open; it is not waited for).
+    static let drainGrace = Duration.seconds(1)
+
+    /// Starts `argv[0]` and waits at most `timeout`. `argv[0]` is used as given when it
+    /// contains a slash, else searched in `PATH` (a hook's `ProcessesShellCommand` is usually
+    /// just `bash`); `executableDescriptor` (see `ChildProcess.spawn`) runs an opened file.
     public static func run(
-        _ argv: [String], environment: [String: String], stdin: Data? = nil, timeout: Duration
+        _ argv: [String], environment: [String: String], stdin: Data? = nil, timeout: Duration,
+        executableDescriptor: Int32? = nil, killLeftovers: Bool = false
     ) async throws(ChildProcess.SpawnError) -> Result {
         guard let name = argv.first else { throw ChildProcess.SpawnError(executable: "", errno: ENOENT) }
-        guard let executable = resolve(name, environment: environment) else { throw ChildProcess.SpawnError(executable: name, errno: ENOENT) }
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-proc-\(UUID().uuidString)").path
-        let outPath = base + ".out"
-        let errPath = base + ".err"
-        defer {
-            unlink(outPath)
-            unlink(errPath)
+        let executable: String
+        if executableDescriptor != nil {
+            executable = name
+        } else {
+            guard let found = resolve(name, environment: environment) else { throw ChildProcess.SpawnError(executable: name, errno: ENOENT) }
+            executable = found
         }
-        let pid = try ChildProcess.spawn(executable, Array(argv.dropFirst()), environment: environment, stdin: stdin,
-                                         outputPath: outPath, errorPath: errPath, newProcessGroup: true)
+        var output: [Int32] = [-1, -1]
+        var errors: [Int32] = [-1, -1]
+        guard pipe(&output) == 0 else { throw ChildProcess.SpawnError(executable: name, errno: errno) }
+        guard pipe(&errors) == 0 else {
+            let failure = errno
+            close(output[0])
+            close(output[1])
+            throw ChildProcess.SpawnError(executable: name, errno: failure)
+        }
+        // Close-on-exec: only the child's dup2 copies (1 and 2) may survive its exec. (The
+        // window before this is the same as for ChildProcess's stdin pipe.)
+        for descriptor in output + errors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        let pid: Int32
+        do {
+            defer {
+                close(output[1])
+                close(errors[1])
+            }
+            pid = try ChildProcess.spawn(executable, Array(argv.dropFirst()), environment: environment, stdin: stdin,
+                                         newProcessGroup: true, outputDescriptors: (output[1], errors[1]),
+                                         executableDescriptor: executableDescriptor, killGroupOnExit: killLeftovers)
+        } catch {
+            close(output[0])
+            close(errors[0])
+            throw error
+        }
+        let collector = OutputCollector(output[0], errors[0], limit: outputLimit)
         let (termination, timedOut) = await withTaskGroup(of: ChildProcess.Termination?.self) { group in
             group.addTask { await ChildProcess.wait(pid) }
             group.addTask {
@@ -56,21 +92,14 @@ public enum TimedProcess {
             }
             return (ended, true)
         }
-        return Result(termination: termination, timedOut: timedOut, stdout: read(outPath), stderr: read(errPath))
+        let (stdout, stderr) = await collector.collect(grace: drainGrace)
+        return Result(termination: termination, timedOut: timedOut, stdout: stdout, stderr: stderr)
     }
 
-    /// `name` as given when it contains a slash, else its first executable match in `PATH`
-    /// (a hook's `ProcessesShellCommand` is usually just `bash`).
+    /// `name` as given when it contains a slash, else its first executable match in `PATH`.
     static func resolve(_ name: String, environment: [String: String]) -> String? {
         if name.contains("/") { return name }
         let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
-    }
-
-    private static func read(_ path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: outputLimit)) ?? nil
-        return String(decoding: data ?? Data(), as: UTF8.self)
     }
 }

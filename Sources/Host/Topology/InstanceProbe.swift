@@ -90,3 +90,18 @@ public struct InstanceProbe: Sendable, Codable, Equatable {
         !isPrimary && walReceiver?.status == "streaming" && !replayPaused
     }
 }
+
+extension InstanceProbe {
+    /// Longest alias accepted from `DetectClusterAliasQuery`.
+    public static let clusterAliasLimit = 255
+
+    /// `alias` as read from the server, or nil when it is not an alias: empty, longer than
+    /// `clusterAliasLimit` bytes, or containing a control character. Whoever can write the
+    /// row the query reads chooses this text, and it reaches hooks, the API and the logs.
+    public static func acceptedClusterAlias(_ alias: String) -> String? {
+        guard !alias.isEmpty, alias.utf8.count <= clusterAliasLimit,
+              !alias.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format })
+        else { return nil }
+        return alias
+    }
+}

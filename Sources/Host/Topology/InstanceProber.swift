@@ -34,7 +34,7 @@ actor InstanceProber {
             if probe.isPrimary, !clusterAliasQuery.isEmpty {
                 // The operator's query; a failure of it must not make the instance look dead.
                 let alias = try? await connection.query(clusterAliasQuery, timeout: connector.queryTimeout).rows.first?.values.first
-                probe.detectedClusterAlias = alias ?? nil
+                probe.detectedClusterAlias = (alias ?? nil).flatMap(InstanceProbe.acceptedClusterAlias)
             }
             return .success(probe, latency: seconds())
         } catch {
