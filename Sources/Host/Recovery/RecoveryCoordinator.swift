@@ -283,10 +283,7 @@ public actor RecoveryCoordinator: Service {
         } else {
             history = (try? await backend.recoveries(.cluster(entry.clusterName), limit: 20)) ?? []
         }
-        let otherPrimary = snapshot.records.first { key, record in
-            key != entry.instance && record.lastCheckValid && record.probe?.isPrimary == true
-                && record.probe?.systemIdentifier == entry.systemIdentifier
-        }?.key
+        let otherPrimary = RecoveryGates.otherPrimary(for: entry, in: snapshot)
         return RecoveryGates.Facts(
             entry: entry,
             clusterAlias: ClusterAliases.alias(of: entry.clusterName, in: snapshot, configuration: environment.configuration),

@@ -7,6 +7,8 @@ public struct Connector: Sendable {
     public var database: String
     public var connectTimeout: Duration
     public var queryTimeout: Duration
+    /// `DiscoveryAllowedNetworks`: checked on the resolved address before every connection.
+    public var allowedNetworks = AllowedNetworks()
 
     public init(user: String, password: String, sslMode: String, database: String = "postgres",
                 connectTimeout: Duration = .seconds(2), queryTimeout: Duration = .seconds(2)) {
@@ -23,6 +25,7 @@ public struct Connector: Sendable {
         self.init(user: pg.topologyUser, password: pg.topologyPassword.value, sslMode: pg.sslMode.rawValue,
                   database: pg.database, connectTimeout: .seconds(pg.connectTimeoutSeconds),
                   queryTimeout: .seconds(pg.probeTimeoutSeconds))
+        self.allowedNetworks = AllowedNetworks(parsing: configuration.discovery.allowedNetworks)
     }
 
     public func conninfo(for key: InstanceKey) -> ConnInfo {
@@ -42,7 +45,32 @@ public struct Connector: Sendable {
         return info
     }
 
-    public func connect(_ key: InstanceKey) async throws(PGError) -> PGConnection {
-        try await PGConnection.connect(conninfo(for: key), timeout: connectTimeout)
+    /// Connects to `key`, at `address` when given (an address already resolved and checked,
+    /// so that a second DNS answer cannot send the connection elsewhere).
+    public func connect(_ key: InstanceKey, at address: String? = nil) async throws(PGError) -> PGConnection {
+        var info = conninfo(for: key)
+        if let address {
+            info["hostaddr"] = address
+        } else if !key.host.hasPrefix("/") {
+            // Resolved here, not by libpq, so the allow-list sees the address actually used.
+            info["hostaddr"] = try await address(of: key).text
+        }
+        return try await PGConnection.connect(info, timeout: connectTimeout)
+    }
+
+    /// The address `key` resolves to (as text for libpq's `hostaddr`, and parsed), refused
+    /// unless `DiscoveryAllowedNetworks` allows it. No connection is made.
+    public func address(of key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
+        let text = HostResolver.needsLookup(key.host)
+            ? try await HostResolver.resolve(key.host, endpoint: key.description, deadline: .now + connectTimeout) : key.host
+        guard let address = NetworkAddress(text) else {
+            throw PGError(.connectionFailed, endpoint: key.description, operation: "connect",
+                          message: "\"\(key.host)\" is not a host name or an address")
+        }
+        guard allowedNetworks.allows(address) else {
+            throw PGError(.connectionFailed, endpoint: key.description, operation: "connect",
+                          message: "\(address) is outside DiscoveryAllowedNetworks \(allowedNetworks.networks); no connection was made")
+        }
+        return (text, address)
     }
 }
