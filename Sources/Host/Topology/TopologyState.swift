@@ -134,6 +134,9 @@ public actor TopologyState {
         return .added(key)
     }
 
+    /// How many candidates are held back now (tests: the map is bounded).
+    var rejectedCount: Int { rejectedUntil.count }
+
     /// Other spellings remembered per instance; more are recognised again by probing.
     static let maxAliasesPerInstance = 16
 
