@@ -12,7 +12,7 @@ final class SilentListener: Sendable {
     private let fd: Int32
 
     init(host: String) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr(host)
@@ -27,6 +27,7 @@ final class SilentListener: Sendable {
             throw POSIXError(.EADDRINUSE)
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        self.fd = fd
         self.host = host
         self.port = Int(UInt16(bigEndian: addr.sin_port))
     }
@@ -154,7 +155,8 @@ struct TrustIntegrationTests {
             }
             try await eventually {
                 let all = try await clusters()
-                return all.count == 1 && all[0]["CountInstances"] as? Int == 3 && (try await analysis()).isEmpty
+                let entries = try await analysis()
+                return all.count == 1 && all[0]["CountInstances"] as? Int == 3 && entries.isEmpty
             }
             let standby = topology.standbys[1]
             try await breakIt(topology, standby)

@@ -45,12 +45,12 @@ public struct Connector: Sendable {
         return info
     }
 
-    /// Connects to `key`, at `address` when given (an address already resolved and checked,
+    /// Connects to `key`, at `pinned` when given (an address already resolved and checked,
     /// so that a second DNS answer cannot send the connection elsewhere).
-    public func connect(_ key: InstanceKey, at address: String? = nil) async throws(PGError) -> PGConnection {
+    public func connect(_ key: InstanceKey, at pinned: String? = nil) async throws(PGError) -> PGConnection {
         var info = conninfo(for: key)
-        if let address {
-            info["hostaddr"] = address
+        if let pinned {
+            info["hostaddr"] = pinned
         } else if !key.host.hasPrefix("/") {
             // Resolved here, not by libpq, so the allow-list sees the address actually used.
             info["hostaddr"] = try await address(of: key).text
