@@ -56,7 +56,7 @@ struct TrustTests {
         }
     }
 
-    @Test("discoverOutsideAllowedNetworksRefusedBeforeConnecting: the connector refuses before any connection")
+    @Test("the connector refuses an address outside DiscoveryAllowedNetworks before any connection")
     func connectorRefusesOutsideAllowedNetworks() async {
         var connector = Connector(user: "u", password: "secret", sslMode: "disable")
         connector.allowedNetworks = AllowedNetworks(parsing: ["10.0.0.0/8"])
