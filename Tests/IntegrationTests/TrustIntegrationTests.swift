@@ -75,6 +75,9 @@ struct TrustIntegrationTests {
                 if names.contains(decoy.key.description) { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
+            let names = try await topology.primary.query("SELECT application_name FROM pg_stat_replication").rows
+                .compactMap { try? $0.decode("application_name", as: String.self) }
+            try #require(names.contains(decoy.key.description), "the standby does not advertise the decoy: \(names)")
             let config = try DiscoveryFixture.configuration(seeds: [topology.primary])
             try await DiscoveryFixture.run(config) { service in
                 try await DiscoveryFixture.waitUntil(service, "the primary is known") { $0.records[topology.primary.key] != nil }
