@@ -61,16 +61,26 @@ public struct Connector: Sendable {
     /// The address `key` resolves to (as text for libpq's `hostaddr`, and parsed), refused
     /// unless `DiscoveryAllowedNetworks` allows it. No connection is made.
     public func address(of key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
+        let resolved = try await resolve(key)
+        if let refusal = refusal(of: resolved.address, for: key) { throw refusal }
+        return resolved
+    }
+
+    /// Name resolution only (bounded by the connect deadline).
+    func resolve(_ key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
         let text = HostResolver.needsLookup(key.host)
             ? try await HostResolver.resolve(key.host, endpoint: key.description, deadline: .now + connectTimeout) : key.host
         guard let address = NetworkAddress(text) else {
             throw PGError(.connectionFailed, endpoint: key.description, operation: "connect",
                           message: "\"\(key.host)\" is not a host name or an address")
         }
-        guard allowedNetworks.allows(address) else {
-            throw PGError(.connectionFailed, endpoint: key.description, operation: "connect",
-                          message: "\(address) is outside DiscoveryAllowedNetworks \(allowedNetworks.networks); no connection was made")
-        }
         return (text, address)
+    }
+
+    /// Why the daemon must not connect to `address`, if it must not.
+    func refusal(of address: NetworkAddress, for key: InstanceKey) -> PGError? {
+        guard !allowedNetworks.allows(address) else { return nil }
+        return PGError(.connectionFailed, endpoint: key.description, operation: "connect",
+                       message: "\(address) is outside DiscoveryAllowedNetworks \(allowedNetworks.networks); no connection was made")
     }
 }

@@ -104,7 +104,6 @@ public final class TopologyService: Service, Sendable {
         case .success(let checked):
             address = checked
         case .failure(let refusal):
-            await state.ignore(key)
             logger.info("discovery: \(key) not probed: \(refusal.message)")
             return .failure(refusal)
         }
@@ -149,7 +148,17 @@ public final class TopologyService: Service, Sendable {
     /// replication connection came from (a row's `application_name` or `client_hostname` is
     /// whatever the client chose to send; its `client_addr` is what the primary saw).
     /// Nil for a socket directory (a seed or an API call may name one; a guess may not).
+    /// A refusal holds the key back like a rejected probe (60 s); a failed lookup, like an
+    /// unreachable one (a few seconds).
     private func checkedAddress(_ key: InstanceKey, _ admission: TopologyState.Admission) async -> Result<String?, DiscoveryError> {
+        let result = await checkAddress(key, admission)
+        if case .failure(let refusal) = result {
+            if refusal.retrySoon { await state.candidateUnreachable(key) } else { await state.ignore(key) }
+        }
+        return result
+    }
+
+    private func checkAddress(_ key: InstanceKey, _ admission: TopologyState.Admission) async -> Result<String?, DiscoveryError> {
         if key.host.hasPrefix("/") {
             if case .downstreamOf = admission {
                 return .failure(DiscoveryError(key: key, message: "a socket directory is no address a standby can advertise"))
@@ -158,9 +167,12 @@ public final class TopologyService: Service, Sendable {
         }
         let resolved: (text: String, address: NetworkAddress)
         do {
-            resolved = try await connector.address(of: key)
+            resolved = try await connector.resolve(key)
         } catch {
-            return .failure(DiscoveryError(key: key, message: error.message))
+            return .failure(DiscoveryError(key: key, message: error.message, retrySoon: true))
+        }
+        if let refusal = connector.refusal(of: resolved.address, for: key) {
+            return .failure(DiscoveryError(key: key, message: refusal.message))
         }
         guard case .downstreamOf(let parent, _, let clientAddress) = admission else { return .success(resolved.text) }
         if let clientAddress {
@@ -171,7 +183,7 @@ public final class TopologyService: Service, Sendable {
             return .success(resolved.text)
         }
         // A Unix-socket replication connection: the standby runs on the primary's machine.
-        let parentAddress = parent.host.hasPrefix("/") ? NetworkAddress("127.0.0.1") : try? await connector.address(of: parent).address
+        let parentAddress = parent.host.hasPrefix("/") ? NetworkAddress("127.0.0.1") : try? await connector.resolve(parent).address
         guard let parentAddress, parentAddress == resolved.address || (parentAddress.isLoopback && resolved.address.isLoopback) else {
             return .failure(DiscoveryError(key: key, message: "advertised by a Unix-socket replication connection on \(parent), "
                 + "but resolves to \(resolved.address), not to that server's machine"))
@@ -330,5 +342,13 @@ public final class TopologyService: Service, Sendable {
 public struct DiscoveryError: Error, Sendable, CustomStringConvertible {
     public let key: InstanceKey
     public let message: String
+    /// Worth trying again in a few seconds (unreachable), as opposed to refused.
+    var retrySoon = false
+
+    init(key: InstanceKey, message: String, retrySoon: Bool = false) {
+        self.key = key
+        self.message = message
+        self.retrySoon = retrySoon
+    }
     public var description: String { "\(key): \(message)" }
 }
