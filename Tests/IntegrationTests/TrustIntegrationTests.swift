@@ -125,6 +125,14 @@ struct TrustIntegrationTests {
         }
     }
 
+    @Test("refusedStandbyRaisesStandbyNotStreaming: a standby the primary refuses (wrong password) is reported on both sides")
+    func refusedStandbyRaisesStandbyNotStreaming() async throws {
+        try await brokenStandbyIsSeen(expectedStandbyCode: "StandbyNotStreaming") { topology, standby in
+            let conninfo = "host=\(topology.primary.host) port=\(topology.primary.port) user=\(TestCredentials.replicationUser) password=wrong"
+            try await Self.setPrimaryConnInfo(standby, conninfo)
+        }
+    }
+
     /// A healthy primary + 2 standbys under the daemon; `breakIt` breaks standby 1. Then
     /// `/api/replication-analysis` must show `StandbyNotReplicating` on the primary and
     /// `expectedStandbyCode` on the standby, and `/api/clusters-info` one cluster of three.
