@@ -105,6 +105,20 @@ struct TrustTests {
         #expect(snapshot.records[s1]?.lastUpstream == p)
     }
 
+    @Test("a standby admitted before its primary is attached when the primary joins, before its own next probe")
+    func standbyAttachedWhenUpstreamJoins() async {
+        let state = TopologyState(defaultPort: 5432)
+        _ = await state.admit(s1, probe: Fixture.probe(primary: false, fingerprint: "s1", upstream: p, applicationName: "s1"), latency: 0, as: .anything)
+        #expect(await state.record(s1)?.lastUpstream == nil)
+        _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["s1"]), latency: 0, as: .anything)
+        #expect(await state.record(s1)?.lastUpstream == p)
+        // Broken at once: it stays in p's cluster.
+        var broken = Fixture.probe(primary: false, fingerprint: "s1", applicationName: "s1")
+        broken.walReceiver = nil
+        _ = await state.recordSuccess(s1, probe: broken, latency: 0)
+        #expect(await state.snapshot().graph.nodes[s1]?.upstream == p)
+    }
+
     @Test("candidateMustHaveStreamedFromFailedPrimary: another history, a later timeline or a quarantine rule a standby out")
     func candidateMustHaveStreamedFromFailedPrimary() {
         let primary = Fixture.probe(primary: true, fingerprint: "p")

@@ -164,16 +164,22 @@ struct TrustIntegrationTests {
                     return "\(entry["Analysis"] as? String ?? "?") \(key?["Hostname"] as? String ?? "?"):\(key?["Port"] as? Int ?? 0)"
                 }.sorted()
             }
-            try await eventually {
+            var healthy = false
+            for _ in 0..<300 where !healthy {
                 let all = try await clusters()
                 let entries = try await analysis()
-                return all.count == 1 && all[0]["CountInstances"] as? Int == 3 && entries.isEmpty
+                healthy = all.count == 1 && all[0]["CountInstances"] as? Int == 3 && entries.isEmpty
+                if !healthy { try await Task.sleep(for: .milliseconds(100)) }
             }
+            let state = "\(try await clusters()) \(try await analysis()) "
+                + String(decoding: try await daemon.get("\(base)/all-instances"), as: UTF8.self).prefix(4000)
+            try #require(healthy, "not healthy before the break: \(state)")
             let standby = topology.standbys[1]
             try await breakIt(topology, standby)
             let expected = ["StandbyNotReplicating \(topology.primary)", "\(expectedStandbyCode) \(standby)"].sorted()
             try await eventually { try await analysis() == expected }
-            #expect(try await analysis() == expected, "daemon log: \(daemon.output().suffix(3000))")
+            let instance = String(decoding: try await daemon.get("\(base)/instance/\(standby.host)/\(standby.port)"), as: UTF8.self)
+            #expect(try await analysis() == expected, "standby: \(instance.prefix(3000)); daemon log: \(daemon.output().suffix(3000))")
             // Still one cluster of three: the broken standby did not become a cluster of its own.
             let all = try await clusters()
             #expect(all.count == 1 && all.first?["ClusterName"] as? String == cluster && all.first?["CountInstances"] as? Int == 3,

@@ -105,6 +105,7 @@ public actor TopologyState {
             if aliases.count(where: { $0.value == twin.key }) < Self.maxAliasesPerInstance {
                 aliases[key] = twin.key
                 graphCache = nil
+                attachStandbys()
             }
             return .alias(of: twin.key)
         }
@@ -128,6 +129,7 @@ public actor TopologyState {
         record.lastUpstream = attachedUpstream(key, probe)
         records[key] = record
         graphCache = nil
+        attachStandbys()
         noteRoleChange(record)
         dirty.insert(key)
         rejectedUntil[key] = nil
@@ -251,6 +253,18 @@ public actor TopologyState {
     private func attachedUpstream(_ key: InstanceKey, _ probe: InstanceProbe) -> InstanceKey? {
         guard let up = probe.upstream(defaultPort: defaultPort).map(canonical), records[up]?.quarantine == nil else { return nil }
         return TopologyGraph.knownUpstream(of: key, up, systemIdentifier: probe.systemIdentifier, in: records)
+    }
+
+    /// Records the upstream of every standby whose configured upstream names a known
+    /// instance now, at once when that instance joins (or gets another spelling), not at the
+    /// standby's next probe: a `primary_conninfo` broken in between would otherwise leave it
+    /// with no upstream to stay under.
+    private func attachStandbys() {
+        for (key, record) in records where record.quarantine == nil {
+            guard let probe = record.probe, let attached = attachedUpstream(key, probe), attached != record.lastUpstream else { continue }
+            records[key]?.lastUpstream = attached
+            dirty.insert(key)
+        }
     }
 
     private func neighboursToDiscover(_ key: InstanceKey, _ probe: InstanceProbe) -> [Action] {
