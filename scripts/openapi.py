@@ -154,7 +154,7 @@ schemas={
    "IsReadOnly":S("boolean"),"LastCheckValid":S("boolean"),"LastCheckPartialSuccess":S("boolean"),"CountReplicas":S("integer"),"CountValidReplicas":S("integer"),
    "CountValidReplicatingReplicas":S("integer"),"CountReplicasFailingToConnectToMaster":S("integer"),"CountDowntimedReplicas":S("integer"),
    "CountLaggingReplicas":S("integer"),"Replicas":arr(ref("InstanceKey")),"SlaveHosts":arr(ref("InstanceKey")),
-   "Analysis":S("string",enum=["DeadPrimary","DeadPrimaryAndSomeStandbys","DeadPrimaryAndStandbys","DeadPrimaryWithoutStandbys","UnreachablePrimary","DeadIntermediatePrimary","AllStandbysNotReplicating","StandbyNotReplicating","StandbyLagging","SplitBrain","NoProblem"]),
+   "Analysis":S("string",enum=["DeadPrimary","DeadPrimaryAndSomeStandbys","DeadPrimaryAndStandbys","DeadPrimaryWithoutStandbys","UnreachablePrimary","DeadIntermediatePrimary","AllStandbysNotReplicating","StandbyNotReplicating","StandbyUpstreamUnknown","StandbyNotStreaming","InstanceQuarantined","StandbyLagging","SplitBrain","NoProblem"]),
    "Description":S("string"),"StructureAnalysis":arr(S("string")),"IsDowntimed":S("boolean"),"DowntimeEndTimestamp":S("string",nullable=True),
    "SkippableDueToDowntime":S("boolean"),"IsActionableRecovery":S("boolean"),"CountStreamingReplicas":S("integer"),
    "SystemIdentifier":S("string",nullable=True),"LastLSN":S("string",nullable=True)}},

@@ -15,6 +15,9 @@ struct AnalyzerScenario {
         var lag: Double = 0
         var system = "7000"
         var readOnly = false
+        /// `InstanceRecord.lastUpstream`: where it was last attached.
+        var lastUpstream: String?
+        var quarantined = false
     }
 
     var nodes: [Node]
@@ -37,6 +40,8 @@ struct AnalyzerScenario {
             var record = InstanceRecord(key: key, firstSeen: Date())
             record.probe = probe
             record.lastCheckValid = node.valid
+            record.lastUpstream = node.lastUpstream.map(Self.key)
+            if node.quarantined { record.quarantine = .init(reason: "system identifier changed", since: Date(), clusterName: "p:5432") }
             records[key] = record
         }
         return TopologySnapshot(records: records, graph: TopologyGraph(records: records, aliases: [:], defaultPort: 5432), aliases: [:])
@@ -69,7 +74,20 @@ struct AnalyzerTests {
                                                           N(name: "s1", upstream: "p", valid: false)], ["DeadPrimaryAndStandbys p"]),
         ("primary without standbys", [N(name: "p", primary: true, valid: false)], ["DeadPrimaryWithoutStandbys p"]),
         ("no standby replicating", [N(name: "p", primary: true), N(name: "s1", upstream: "p", wal: ""),
-                                    N(name: "s2", upstream: "p", paused: true)], ["AllStandbysNotReplicating p"]),
+                                    N(name: "s2", upstream: "p", paused: true)], ["AllStandbysNotReplicating p", "StandbyNotStreaming s1"]),
+        ("a standby whose primary_conninfo names a wrong port stays in its cluster and is reported on both sides",
+         [N(name: "p", primary: true), N(name: "s1", upstream: "p"), N(name: "s2", upstream: "nowhere", wal: "", lastUpstream: "p")],
+         ["StandbyNotReplicating p", "StandbyUpstreamUnknown s2"]),
+        ("the only standby lost its upstream",
+         [N(name: "p", primary: true), N(name: "s1", upstream: "nowhere", wal: "", lastUpstream: "p")],
+         ["AllStandbysNotReplicating p", "StandbyUpstreamUnknown s1"]),
+        ("a standby with an empty primary_conninfo stays in its cluster",
+         [N(name: "p", primary: true), N(name: "s1", upstream: nil, wal: "", lastUpstream: "p"), N(name: "s2", upstream: "p")],
+         ["StandbyNotReplicating p", "StandbyUpstreamUnknown s1"]),
+        ("a standby of another history naming the primary is not its standby",
+         [N(name: "p", primary: true), N(name: "s1", upstream: "p", system: "8000")], []),
+        ("a quarantined instance is reported, and is no second writer",
+         [N(name: "a", primary: true), N(name: "b", primary: true, quarantined: true)], ["InstanceQuarantined b"]),
         ("one standby not replicating", [N(name: "p", primary: true), N(name: "s1", upstream: "p", valid: false),
                                          N(name: "s2", upstream: "p")], ["StandbyNotReplicating p"]),
         ("lagging standby", [N(name: "p", primary: true), N(name: "s1", upstream: "p", lag: 30)], ["StandbyLagging s1"]),

@@ -102,7 +102,7 @@ struct TopologyStateTests {
         _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p"), latency: 0, as: .anything)
         let fromPrimary = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["s1", "s9"]), latency: 0)
         // "s1" is explained by the known standby; "s9" is not.
-        #expect(fromPrimary == [.discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000"))])
+        #expect(fromPrimary == [.discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9"))])
     }
 
     @Test("an application_name of the form host:port is tried first, then the address at the default port")
@@ -111,8 +111,8 @@ struct TopologyStateTests {
         _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p"), latency: 0, as: .anything)
         let actions = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["db7.example:6543"]), latency: 0)
         #expect(actions == [
-            .discover(InstanceKey(host: "db7.example", port: 6543), .downstreamOf(p, systemIdentifier: "7000")),
-            .discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000")),
+            .discover(InstanceKey(host: "db7.example", port: 6543), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9")),
+            .discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9")),
         ])
         // A discovery in flight is not asked for again by the next probe.
         let again = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["db7.example:6543"]), latency: 0)

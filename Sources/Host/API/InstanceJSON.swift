@@ -146,6 +146,9 @@ struct InstanceJSON: Encodable, Sendable {
     private func problems(ioRunning: Bool, sqlRunning: Bool) -> [String] {
         var list: [String] = []
         if !record.lastCheckValid { list.append("last_check_invalid") }
+        // Ours: its identity changed after admission / its configured upstream is unknown.
+        if record.quarantine != nil { list.append("quarantined") }
+        if node?.upstreamUnknown == true { list.append("upstream_unknown") }
         if record.probe?.isPrimary == false {
             if !ioRunning { list.append("not_replicating") }
             if !sqlRunning { list.append("replay_paused") }

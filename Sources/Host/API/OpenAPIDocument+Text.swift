@@ -666,6 +666,9 @@ extension OpenAPIDocument {
               "DeadIntermediatePrimary",
               "AllStandbysNotReplicating",
               "StandbyNotReplicating",
+              "StandbyUpstreamUnknown",
+              "StandbyNotStreaming",
+              "InstanceQuarantined",
               "StandbyLagging",
               "SplitBrain",
               "NoProblem"

@@ -18,6 +18,17 @@ public enum AnalysisCode: String, Sendable, Hashable, Codable, CaseIterable {
     case allStandbysNotReplicating = "AllStandbysNotReplicating"
     /// Primary (or cascading standby) fine, some of its standbys not streaming and replaying.
     case standbyNotReplicating = "StandbyNotReplicating"
+    /// A reachable standby whose configured upstream (`primary_conninfo`, or its WAL
+    /// receiver's sender) is no known instance of its cluster: a wrong host or port, a server
+    /// that never answered, or no `primary_conninfo` at all. It stays in its cluster under the
+    /// upstream it was last attached to, which reports it as not replicating.
+    case standbyUpstreamUnknown = "StandbyUpstreamUnknown"
+    /// A reachable standby, attached to a reachable known upstream, whose WAL receiver is not
+    /// streaming (stopped, restarting, or refused by the upstream).
+    case standbyNotStreaming = "StandbyNotStreaming"
+    /// An instance whose identity changed after it was admitted (another system identifier):
+    /// out of the graph, never promoted, until an operator forgets it.
+    case instanceQuarantined = "InstanceQuarantined"
     /// A standby replays more than `ReasonableReplicationLagSeconds` behind.
     case standbyLagging = "StandbyLagging"
     /// Two writable instances share one system identifier.

@@ -30,9 +30,11 @@ public enum Analyzer {
             } else if !node.downstream.isEmpty {
                 entries += intermediateFindings(view)
             }
+            if let standby = standbyFinding(view) { entries.append(standby) }
             if let lagging = laggingFinding(view) { entries.append(lagging) }
         }
         entries += splitBrainFindings(snapshot, context)
+        entries += quarantineFindings(snapshot, context)
         return entries.sorted { ($0.instance, $0.code.rawValue) < ($1.instance, $1.code.rawValue) }
     }
 
@@ -86,6 +88,36 @@ public enum Analyzer {
         return []
     }
 
+    /// A reachable standby that lost its upstream, or whose WAL receiver does not stream from
+    /// the reachable upstream it names. (An unreachable upstream is reported on its own.)
+    private static func standbyFinding(_ view: InstanceView) -> AnalysisEntry? {
+        guard view.record.lastCheckValid, !view.probe.isPrimary, let upstream = view.node.upstream else { return nil }
+        if view.node.upstreamUnknown {
+            let settings = view.probe.settings
+            // The host is server data: shown only when it is a plausible host.
+            let named = settings.conninfoHost.map { host in
+                "primary_conninfo names host \(InstanceKey(reportedHost: host, port: 1)?.host ?? "(invalid)") port \(settings.conninfoPort.map(String.init) ?? "(default)"), "
+                    + "no known instance of the cluster (wrong address, or it does not answer)"
+            } ?? "primary_conninfo names no upstream"
+            return view.entry(.standbyUpstreamUnknown, "\(named); last attached to \(upstream); "
+                + "check primary_conninfo")
+        }
+        guard view.probe.walReceiver?.status != "streaming", view.snapshot.records[upstream]?.lastCheckValid == true else { return nil }
+        let status = view.probe.walReceiver.map { "WAL receiver \($0.status)" } ?? "no WAL receiver running"
+        return view.entry(.standbyNotStreaming, "\(status); not streaming from \(upstream)")
+    }
+
+    /// Every quarantined instance, under the cluster it belonged to.
+    private static func quarantineFindings(_ snapshot: TopologySnapshot, _ context: Analyzer.Context) -> [AnalysisEntry] {
+        snapshot.records.values.compactMap { record in
+            guard let quarantine = record.quarantine, let probe = record.probe else { return nil }
+            let node = TopologyGraph.Node(upstream: nil, downstream: [], clusterName: quarantine.clusterName, depth: 0)
+            let view = InstanceView(key: record.key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
+            return view.entry(.instanceQuarantined, "quarantined: \(quarantine.reason); not part of the cluster and never "
+                + "promoted. Forget it (/api/forget/\(record.key.host)/\(record.key.port)) to admit it anew")
+        }
+    }
+
     private static func laggingFinding(_ view: InstanceView) -> AnalysisEntry? {
         guard view.record.lastCheckValid, !view.probe.isPrimary, let lag = view.probe.lagSeconds,
               lag > view.context.reasonableReplicationLagSeconds else { return nil }
@@ -96,7 +128,7 @@ public enum Analyzer {
     private static func splitBrainFindings(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
         var writable: [String: [InstanceKey]] = [:]
         // A primary fenced with default_transaction_read_only (a switchover in progress) does not count.
-        for (key, record) in snapshot.records where record.lastCheckValid && record.probe?.isPrimary == true
+        for (key, record) in snapshot.records where record.isLivePrimary
             && record.probe?.settings.defaultTransactionReadOnly == false {
             writable[record.probe!.systemIdentifier, default: []].append(key)
         }

@@ -151,6 +151,13 @@ enum ConfigKeys {
                  doc: "Probes in flight at once."),
         .patterns("DiscoveryIgnoreHostnameFilters", \.discovery.ignoreHostnameFilters, .discovery,
                   doc: "Never discover hosts matching any of these regexes."),
+        .list("DiscoveryAllowedNetworks", \.discovery.allowedNetworks, .discovery, typeName: "list of networks",
+              check: { value in
+            Network(value) == nil ? "an address or a network in CIDR notation, like \"10.0.0.0/8\" or \"fd00::/8\"" : nil
+        }, doc: "Networks the daemon may connect to: seeds, `/api/discover`, the crawl and recoveries. A host is "
+            + "resolved and its address checked before any connection is made; the connection then goes to that "
+            + "address. Empty (the default) allows every address. Set it, e.g. `[\"10.0.0.0/8\"]`, so that no "
+            + "monitored server or API caller can make the daemon send its password elsewhere."),
         .patterns("DiscoveryIgnoreReplicaHostnameFilters", \.discovery.ignoreReplicaHostnameFilters, .discovery,
                   doc: "Do not discover standbys matching these regexes when walking down from a primary."),
         .patterns("DiscoveryIgnoreMasterHostnameFilters", \.discovery.ignorePrimaryHostnameFilters, .discovery,

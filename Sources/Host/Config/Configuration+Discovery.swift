@@ -11,6 +11,8 @@ extension Configuration {
         public var maxConcurrency = 300
         /// `DiscoveryIgnoreHostnameFilters`.
         public var ignoreHostnameFilters = PatternList()
+        /// `DiscoveryAllowedNetworks`, as written (each a valid network); empty allows all.
+        public var allowedNetworks: [String] = []
         /// `DiscoveryIgnoreReplicaHostnameFilters`.
         public var ignoreReplicaHostnameFilters = PatternList()
         /// `DiscoveryIgnoreMasterHostnameFilters`.

@@ -16,7 +16,7 @@ extension PromotionRule {
 
 /// Chooses the standby to promote (SPEC §4). Pure and table-tested.
 ///
-/// Eligible: reachable, not downtimed, not matching `PromotionIgnoreHostnameFilters`, not
+/// Eligible: reachable, of the failed primary's history, not downtimed, not matching `PromotionIgnoreHostnameFilters`, not
 /// `must_not`. Order: highest received LSN (it holds the most WAL, hence every commit the old
 /// primary acknowledged under synchronous replication), then a synchronous standby, then the
 /// highest replay LSN, then the promotion rule, then the name. Data first: a preference never
@@ -31,9 +31,13 @@ public enum CandidatePicker {
         /// `sync` or `quorum` in the old primary's last `pg_stat_replication`.
         public var synchronous: Bool
         public var rule: PromotionRule
+        /// Why it cannot hold the failed primary's history, if it cannot (see
+        /// `CandidateSurvey.lineageProblem`): such a standby is never promoted.
+        public var foreignHistory: String?
 
         public init(key: InstanceKey, reachable: Bool = true, downtimed: Bool = false, receivedLSN: LSN?, replayLSN: LSN?,
-                    synchronous: Bool = false, rule: PromotionRule = .neutral) {
+                    synchronous: Bool = false, rule: PromotionRule = .neutral, foreignHistory: String? = nil) {
+            self.foreignHistory = foreignHistory
             self.key = key
             self.reachable = reachable
             self.downtimed = downtimed
@@ -59,6 +63,8 @@ public enum CandidatePicker {
         for standby in standbys {
             if !standby.reachable {
                 reasons.append("\(standby.key): unreachable")
+            } else if let foreign = standby.foreignHistory {
+                reasons.append("\(standby.key): \(foreign)")
             } else if standby.downtimed {
                 reasons.append("\(standby.key): downtimed")
             } else if standby.rule == .mustNot {

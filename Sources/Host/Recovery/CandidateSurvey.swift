@@ -30,6 +30,7 @@ struct CandidateSurvey: Sendable {
         }
         let downtimed = downtimes
         let rules = Dictionary(registrations.map { (snapshot.canonical($0.key), $0.rule) }) { _, newer in newer }
+        let failedProbe = snapshot.records[failed]?.probe
         return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
             for key in keys {
                 let probe = snapshot.records[key]?.probe
@@ -39,12 +40,32 @@ struct CandidateSurvey: Sendable {
                         key: key, reachable: state?.inRecovery == true, downtimed: downtimed.contains(key),
                         receivedLSN: state?.receivedLSN, replayLSN: state?.replayLSN,
                         synchronous: probe.map { syncNames.contains($0.walReceiverApplicationName) } ?? false,
-                        rule: rules[key] ?? snapshot.records[key]?.annotation?.promotionRule ?? .neutral)
+                        rule: rules[key] ?? snapshot.records[key]?.annotation?.promotionRule ?? .neutral,
+                        foreignHistory: Self.lineageProblem(snapshot.records[key], failed: failedProbe))
                 }
             }
             var result: [CandidatePicker.Standby] = []
             for await standby in group { result.append(standby) }
             return result.sorted { $0.key < $1.key }
         }
+    }
+
+    /// Why `standby` cannot be a continuation of the failed primary's history, or nil. It is
+    /// one of its standbys in the graph (its configured or last upstream); it must also share
+    /// its system identifier, not be quarantined, and not be on a later timeline than the
+    /// primary's last one (a later timeline means it was promoted since, or restored from
+    /// another branch: its WAL is not the primary's, whatever its LSN).
+    static func lineageProblem(_ standby: InstanceRecord?, failed: InstanceProbe?) -> String? {
+        guard let standby, let probe = standby.probe else { return "never probed" }
+        if let quarantine = standby.quarantine { return "quarantined: \(quarantine.reason)" }
+        guard let failed else { return nil }
+        if probe.systemIdentifier != failed.systemIdentifier {
+            return "system identifier \(probe.systemIdentifier) is not the primary's \(failed.systemIdentifier)"
+        }
+        if let timeline = probe.walReceiver?.receivedTimeline ?? probe.timeline, let primaryTimeline = failed.timeline,
+           timeline > primaryTimeline {
+            return "timeline \(timeline) is ahead of the primary's \(primaryTimeline)"
+        }
+        return nil
     }
 }

@@ -358,10 +358,7 @@ public actor RecoveryCoordinator: Service {
             unreadable.append("the global recovery switch: \(error)")
         }
         let ended = await environment.finishes.endedUIDs
-        let otherPrimary = snapshot.records.first { key, record in
-            key != entry.instance && record.lastCheckValid && record.probe?.isPrimary == true
-                && record.probe?.systemIdentifier == entry.systemIdentifier
-        }?.key
+        let otherPrimary = RecoveryGates.otherPrimary(for: entry, in: snapshot)
         return RecoveryGates.Facts(
             entry: entry,
             clusterAlias: ClusterAliases.alias(of: entry.clusterName, in: snapshot, configuration: environment.configuration),

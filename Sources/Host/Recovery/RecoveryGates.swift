@@ -26,6 +26,23 @@ enum RecoveryGates {
         case blocked(by: String, reason: String)
     }
 
+    /// Another reachable, writable, non-quarantined instance with the entry's system
+    /// identifier that belongs to the entry's cluster: in its graph now, or last attached, as
+    /// a standby, to a member of it (a standby promoted behind the daemon's back). A clone
+    /// elsewhere that merely shares the system identifier (staging restored from production's
+    /// backup) is not this cluster's primary and must not block its failover.
+    static func otherPrimary(for entry: AnalysisEntry, in snapshot: TopologySnapshot) -> InstanceKey? {
+        let graph = snapshot.graph
+        func inCluster(_ key: InstanceKey?) -> Bool {
+            guard let key else { return false }
+            return key == entry.instance || graph.nodes[key]?.clusterName == entry.clusterName
+        }
+        return snapshot.records.filter { key, record in
+            key != entry.instance && record.isLivePrimary && record.probe?.systemIdentifier == entry.systemIdentifier
+                && (inCluster(key) || inCluster(record.lastUpstream))
+        }.keys.sorted().first
+    }
+
     static func automated(_ facts: Facts, _ configuration: Configuration.Recovery) -> Verdict {
         let entry = facts.entry
         guard entry.isActionable else { return .skip("\(entry.code.rawValue) is not acted on") }

@@ -9,7 +9,6 @@ struct RowSkipped: Error, CustomStringConvertible {
 }
 
 extension Backend {
-    static let logger = Logger(label: "orchestrator.backend")
 
     /// Decodes `rows` one by one, skipping with a warning each row that does not decode (a
     /// NULL, an unparseable date, a hand-edited value). Use this, with `row.decode(forColumn:)`,

@@ -37,6 +37,8 @@ public struct Connector: Sendable {
         public var channelBinding = ""
         public init() {}
     }
+    /// `DiscoveryAllowedNetworks`: checked on the resolved address before every connection.
+    public var allowedNetworks = AllowedNetworks()
 
     public init(user: String, password: String, sslMode: String, database: String = "postgres",
                 connectTimeout: Duration = .seconds(2), queryTimeout: Duration = .seconds(2),
@@ -62,6 +64,7 @@ public struct Connector: Sendable {
         self.init(user: pg.topologyUser, password: pg.topologyPassword.value, sslMode: pg.sslMode.rawValue,
                   database: pg.database, connectTimeout: .seconds(pg.connectTimeoutSeconds),
                   queryTimeout: .seconds(pg.probeTimeoutSeconds), tls: tls)
+        self.allowedNetworks = AllowedNetworks(parsing: configuration.discovery.allowedNetworks)
     }
 
     /// The same connector for statements with a different client deadline (the server-side
@@ -105,7 +108,42 @@ public struct Connector: Sendable {
         max(1, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    public func connect(_ key: InstanceKey) async throws(PGError) -> PGConnection {
-        try await PGConnection.connect(conninfo(for: key), timeout: connectTimeout)
+    /// Connects to `key`, at `pinned` when given (an address already resolved and checked,
+    /// so that a second DNS answer cannot send the connection elsewhere).
+    public func connect(_ key: InstanceKey, at pinned: String? = nil) async throws(PGError) -> PGConnection {
+        var info = conninfo(for: key)
+        if let pinned {
+            info["hostaddr"] = pinned
+        } else if !key.host.hasPrefix("/") {
+            // Resolved here, not by libpq, so the allow-list sees the address actually used.
+            info["hostaddr"] = try await address(of: key).text
+        }
+        return try await PGConnection.connect(info, timeout: connectTimeout)
+    }
+
+    /// The address `key` resolves to (as text for libpq's `hostaddr`, and parsed), refused
+    /// unless `DiscoveryAllowedNetworks` allows it. No connection is made.
+    public func address(of key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
+        let resolved = try await resolve(key)
+        if let refusal = refusal(of: resolved.address, for: key) { throw refusal }
+        return resolved
+    }
+
+    /// Name resolution only (bounded by the connect deadline).
+    func resolve(_ key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
+        let text = HostResolver.needsLookup(key.host)
+            ? try await HostResolver.resolve(key.host, endpoint: key.description, deadline: .now + connectTimeout) : key.host
+        guard let address = NetworkAddress(text) else {
+            throw PGError(.connectionFailed, endpoint: key.description, operation: "connect",
+                          message: "\"\(key.host)\" is not a host name or an address")
+        }
+        return (text, address)
+    }
+
+    /// Why the daemon must not connect to `address`, if it must not.
+    func refusal(of address: NetworkAddress, for key: InstanceKey) -> PGError? {
+        guard !allowedNetworks.allows(address) else { return nil }
+        return PGError(.connectionFailed, endpoint: key.description, operation: "connect",
+                       message: "\(address) is outside DiscoveryAllowedNetworks \(allowedNetworks.networks); no connection was made")
     }
 }

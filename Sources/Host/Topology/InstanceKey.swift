@@ -11,6 +11,16 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
         self.port = port
     }
 
+    /// A key from a host a monitored server reported (WAL sender, `primary_conninfo`,
+    /// `client_hostname`): nil unless the host is a plausible name or address and the port is
+    /// in 1…65535. Such text is attacker-controlled data; it later lands in connection strings,
+    /// logs and hook placeholders (`ssh {failedHost}`), where a leading `-` is an option.
+    public init?(reportedHost host: String, port: Int) {
+        let normalised = Self.normalise(host)
+        guard host.utf8.count <= 300, (1...65535).contains(port), Self.isValidHost(normalised) else { return nil }
+        self.init(host: normalised, port: port)
+    }
+
     /// `host:port`, `[v6]:port`, or a bare host with `defaultPort`. Nil when malformed, the
     /// port is outside 1…65535, or the text carries a NUL or is absurdly long.
     public init?(parsing text: String, defaultPort: Int) {
@@ -45,8 +55,11 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
         (lhs.host, lhs.port) < (rhs.host, rhs.port)
     }
 
+    /// Letters, digits and `-._:%/` (names, addresses, zone ids, socket directories), at most
+    /// 255 bytes, and never a leading `-` (it would read as an option wherever a host is
+    /// passed on a command line).
     static func isValidHost(_ host: String) -> Bool {
-        !host.isEmpty && host.utf8.count <= 255
+        !host.isEmpty && host.utf8.count <= 255 && !host.hasPrefix("-")
             && host.allSatisfy { $0.isLetter || $0.isNumber || "-._:%/".contains($0) }
     }
 

@@ -71,11 +71,12 @@ public struct InstanceProbe: Sendable, Codable, Equatable {
     /// port of `primary_conninfo` (which survives the receiver stopping when the primary dies).
     public func upstream(defaultPort: Int) -> InstanceKey? {
         guard !isPrimary else { return nil }
+        // Both hosts are what the server reports: validated like any data from outside.
         if let r = walReceiver, let host = r.senderHost, !host.hasPrefix("/"), let port = r.senderPort {
-            return InstanceKey(host: host, port: port)
+            return InstanceKey(reportedHost: host, port: port)
         }
         guard let host = settings.conninfoHost, !host.hasPrefix("/") else { return nil }
-        return InstanceKey(host: host, port: settings.conninfoPort ?? defaultPort)
+        return InstanceKey(reportedHost: host, port: settings.conninfoPort ?? defaultPort)
     }
 
     /// The `application_name` this standby's WAL receiver reports upstream: from its

@@ -10,13 +10,16 @@ actor InstanceProber {
     let key: InstanceKey
     private let connector: Connector
     private let clusterAliasQuery: String
+    /// The address to connect to, already resolved and checked by discovery.
+    private let address: String?
     private var connection: PGConnection?
     private var identity: ProbeQuery.Identity?
 
-    init(key: InstanceKey, connector: Connector, clusterAliasQuery: String = "") {
+    init(key: InstanceKey, connector: Connector, clusterAliasQuery: String = "", address: String? = nil) {
         self.key = key
         self.connector = connector
         self.clusterAliasQuery = clusterAliasQuery
+        self.address = address
     }
 
     /// One probe: connect if needed, run `ProbeQuery`, each under its own deadline.
@@ -62,7 +65,7 @@ actor InstanceProber {
     private func currentConnection() async throws(PGError) -> (PGConnection, ProbeQuery.Identity) {
         if let connection, let identity, await connection.isOpen { return (connection, identity) }
         drop()
-        let fresh = try await connector.connect(key)
+        let fresh = try await connector.connect(key, at: address)
         let row = try await fresh.query(ProbeQuery.identitySQL, timeout: connector.queryTimeout).singleRow()
         let read = try ProbeQuery.parseIdentity(row)
         // Planned once per connection: the probe runs every second on every instance.

@@ -18,6 +18,25 @@ public struct InstanceRecord: Sendable, Codable, Equatable {
     public var lastLatency: Double?
     /// What `discovery` plugins attached when it joined (alias, promotion rule, tags).
     public var annotation: InstanceAnnotation?
+    /// The system identifier it had when it was admitted. Every probe is compared with it:
+    /// another value means another server answers at this address now (see `quarantine`).
+    public var admittedSystemIdentifier: String?
+    /// The known instance (same system identifier) it was last attached to as a standby,
+    /// through its configured upstream. Keeps a standby whose `primary_conninfo` went wrong in
+    /// its cluster (see `TopologyGraph`); kept after a promotion, as its lineage (see
+    /// `RecoveryGates.otherPrimary`).
+    public var lastUpstream: InstanceKey?
+    /// Set when the instance's identity changed after admission: it is then out of the graph,
+    /// never promoted, never counted as a primary, and reported as `InstanceQuarantined` until
+    /// an operator forgets it (`/api/forget`), after which it may be discovered anew.
+    public var quarantine: Quarantine?
+
+    public struct Quarantine: Sendable, Codable, Equatable {
+        public var reason: String
+        public var since: Date
+        /// The cluster it belonged to when it was quarantined.
+        public var clusterName: String
+    }
 
     public init(key: InstanceKey, firstSeen: Date) {
         self.key = key
@@ -27,4 +46,8 @@ public struct InstanceRecord: Sendable, Codable, Equatable {
     }
 
     public var isPrimary: Bool { probe?.isPrimary ?? false }
+
+    /// Reachable, writable as far as its last probe says, and not quarantined: what counts as
+    /// a live primary for split-brain detection and the recovery gates.
+    public var isLivePrimary: Bool { lastCheckValid && isPrimary && quarantine == nil }
 }

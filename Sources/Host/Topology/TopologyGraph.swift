@@ -1,29 +1,44 @@
 /// The replication graph derived from the instance records: who streams from whom, which
 /// cluster each instance belongs to and at what depth. Pure: a function of the records.
+///
+/// An edge joins two instances of one history only (same system identifier). A standby whose
+/// configured upstream is not a known instance (a wrong port in `primary_conninfo`, none at
+/// all, a server that never answered) stays under the upstream it was last attached to
+/// (`InstanceRecord.lastUpstream`), flagged `upstreamUnknown`: a broken standby stays in its
+/// cluster, where the analysis reports it, instead of becoming a cluster of its own.
+/// Quarantined instances have no node at all (see `InstanceRecord.quarantine`).
 public struct TopologyGraph: Sendable {
     public struct Node: Sendable {
         public var upstream: InstanceKey?
         public var downstream: [InstanceKey]
         public var clusterName: String
         public var depth: Int
+        /// The standby's configured upstream is not a known instance of its history: `upstream`
+        /// is where it was last attached.
+        public var upstreamUnknown: Bool = false
     }
 
     public let nodes: [InstanceKey: Node]
 
     public init(records: [InstanceKey: InstanceRecord], aliases: [InstanceKey: InstanceKey], defaultPort: Int) {
-        func resolve(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
+        let members = records.filter { $0.value.quarantine == nil }
         var upstream: [InstanceKey: InstanceKey] = [:]
-        for (key, record) in records {
+        var unknown: Set<InstanceKey> = []
+        for (key, record) in members {
             // A primary never has an upstream, even if its old primary_conninfo is still set.
-            if let probe = record.probe, let up = probe.upstream(defaultPort: defaultPort) {
-                let resolved = resolve(up)
-                if records[resolved] != nil, resolved != key { upstream[key] = resolved }
+            guard let probe = record.probe, !probe.isPrimary else { continue }
+            if let up = Self.knownUpstream(of: key, probe.upstream(defaultPort: defaultPort).map { aliases[$0] ?? $0 },
+                                           systemIdentifier: probe.systemIdentifier, in: members) {
+                upstream[key] = up
+            } else if let last = Self.knownUpstream(of: key, record.lastUpstream, systemIdentifier: probe.systemIdentifier, in: members) {
+                upstream[key] = last
+                unknown.insert(key)
             }
         }
         var downstream: [InstanceKey: [InstanceKey]] = [:]
         for (child, parent) in upstream { downstream[parent, default: []].append(child) }
         var nodes: [InstanceKey: Node] = [:]
-        for key in records.keys {
+        for key in members.keys {
             var root = key
             var depth = 0
             var seen: Set<InstanceKey> = [key]
@@ -32,9 +47,17 @@ public struct TopologyGraph: Sendable {
                 depth += 1
             }
             nodes[key] = Node(upstream: upstream[key], downstream: (downstream[key] ?? []).sorted(),
-                              clusterName: root.description, depth: depth)
+                              clusterName: root.description, depth: depth, upstreamUnknown: unknown.contains(key))
         }
         self.nodes = nodes
+    }
+
+    /// `candidate` if it is another known member with the same system identifier.
+    static func knownUpstream(of key: InstanceKey, _ candidate: InstanceKey?, systemIdentifier: String,
+                              in records: [InstanceKey: InstanceRecord]) -> InstanceKey? {
+        guard let candidate, candidate != key, let record = records[candidate] else { return nil }
+        if let other = record.probe?.systemIdentifier, other != systemIdentifier { return nil }
+        return candidate
     }
 
     public var clusterNames: [String] { Array(Set(nodes.values.map(\.clusterName))).sorted() }

@@ -19,6 +19,7 @@ public final class TopologyService: Service, Sendable {
     private let ignore: PatternList
     private let forgetAfterHours: Int
     private let clusterAliasQuery: String
+    private let clusters: Configuration.Clusters
     private let logger: Logger
     private let commands: AsyncStream<Command>
     private let commandSink: AsyncStream<Command>.Continuation
@@ -54,6 +55,7 @@ public final class TopologyService: Service, Sendable {
         self.ignore = discovery.ignoreHostnameFilters
         self.forgetAfterHours = discovery.unseenInstanceForgetHours
         self.clusterAliasQuery = configuration.clusters.detectClusterAliasQuery
+        self.clusters = configuration.clusters
         self.logger = logger
         (commands, commandSink) = AsyncStream.makeStream(of: Command.self)
         (probeEvents, probeSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -95,7 +97,17 @@ public final class TopologyService: Service, Sendable {
         }
         await discoverySlots.acquire()
         defer { discoverySlots.release() }
-        let prober = InstanceProber(key: key, connector: connector, clusterAliasQuery: clusterAliasQuery)
+        // Where the connection would go is settled, and checked, before it is made: the
+        // connection carries the password.
+        let address: String?
+        switch await checkedAddress(key, admission) {
+        case .success(let checked):
+            address = checked
+        case .failure(let refusal):
+            logger.info("discovery: \(key) not probed: \(refusal.message)")
+            return .failure(refusal)
+        }
+        let prober = InstanceProber(key: key, connector: connector, clusterAliasQuery: clusterAliasQuery, address: address)
         switch await prober.probe() {
         case .failure(let error, _):
             await prober.close()
@@ -129,6 +141,54 @@ public final class TopologyService: Service, Sendable {
                 return .failure(DiscoveryError(key: key, message: reason))
             }
         }
+    }
+
+    /// The address `key` resolves to, if the daemon may connect there: inside
+    /// `DiscoveryAllowedNetworks`, and for a guess from `pg_stat_replication`, the address the
+    /// replication connection came from (a row's `application_name` or `client_hostname` is
+    /// whatever the client chose to send; its `client_addr` is what the primary saw).
+    /// Nil for a socket directory (a seed or an API call may name one; a guess may not).
+    /// A refusal holds the key back like a rejected probe (60 s); a failed lookup, like an
+    /// unreachable one (a few seconds).
+    private func checkedAddress(_ key: InstanceKey, _ admission: TopologyState.Admission) async -> Result<String?, DiscoveryError> {
+        let result = await checkAddress(key, admission)
+        if case .failure(let refusal) = result {
+            if refusal.retrySoon { await state.candidateUnreachable(key) } else { await state.ignore(key) }
+        }
+        return result
+    }
+
+    private func checkAddress(_ key: InstanceKey, _ admission: TopologyState.Admission) async -> Result<String?, DiscoveryError> {
+        if key.host.hasPrefix("/") {
+            if case .downstreamOf = admission {
+                return .failure(DiscoveryError(key: key, message: "a socket directory is no address a standby can advertise"))
+            }
+            return .success(nil)
+        }
+        let resolved: (text: String, address: NetworkAddress)
+        do {
+            resolved = try await connector.resolve(key)
+        } catch {
+            return .failure(DiscoveryError(key: key, message: error.message, retrySoon: true))
+        }
+        if let refusal = connector.refusal(of: resolved.address, for: key) {
+            return .failure(DiscoveryError(key: key, message: refusal.message))
+        }
+        guard case .downstreamOf(let parent, _, let clientAddress) = admission else { return .success(resolved.text) }
+        if let clientAddress {
+            guard let client = NetworkAddress(clientAddress), client == resolved.address else {
+                return .failure(DiscoveryError(key: key, message: "advertised by a replication connection from \(clientAddress) "
+                    + "on \(parent), but resolves to \(resolved.address); not the same server"))
+            }
+            return .success(resolved.text)
+        }
+        // A Unix-socket replication connection: the standby runs on the primary's machine.
+        let parentAddress = parent.host.hasPrefix("/") ? NetworkAddress("127.0.0.1") : try? await connector.resolve(parent).address
+        guard let parentAddress, parentAddress == resolved.address || (parentAddress.isLoopback && resolved.address.isLoopback) else {
+            return .failure(DiscoveryError(key: key, message: "advertised by a Unix-socket replication connection on \(parent), "
+                + "but resolves to \(resolved.address), not to that server's machine"))
+        }
+        return .success(resolved.text)
     }
 
     private func discoveryEvent(_ key: InstanceKey, _ probe: InstanceProbe) async -> DiscoveryEvent {
@@ -224,12 +284,33 @@ public final class TopologyService: Service, Sendable {
     // MARK: Persistence
 
     private func saveLoop() async {
+        var warnedAliases: Set<String> = []
+        var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
+            tick += 1
+            if tick % 10 == 0 { warnedAliases = await warnAboutRefusedAliases(warned: warnedAliases) }
+            await state.pruneExpired()
             let forgotten = await state.forgetUnseen(olderThan: forgetAfterHours)
             if !forgotten.isEmpty { logger.notice("forgot instances unseen for \(forgetAfterHours) h: \(forgotten)") }
             await saveNow()
         }
+    }
+
+    /// Logs, once each, the data aliases refused because they name another cluster (see
+    /// `ClusterAliases`). Returns the refusals current now.
+    private func warnAboutRefusedAliases(warned: Set<String>) async -> Set<String> {
+        let snapshot = await state.snapshot()
+        guard !clusterAliasQuery.isEmpty || !snapshot.pluginClusterAliases.isEmpty else { return [] }
+        var current: Set<String> = []
+        for refusal in ClusterAliases.refusals(in: snapshot, clusters: clusters) {
+            let id = "\(refusal.cluster)\u{0}\(refusal.alias)"
+            current.insert(id)
+            if !warned.contains(id) {
+                logger.warning("cluster \(refusal.cluster): alias \(String(reflecting: String(refusal.alias.prefix(100)))) ignored: \(refusal.reason)")
+            }
+        }
+        return current
     }
 
     /// Downtimes in force, for the API's instance fields; none when the backend cannot be
@@ -261,5 +342,13 @@ public final class TopologyService: Service, Sendable {
 public struct DiscoveryError: Error, Sendable, CustomStringConvertible {
     public let key: InstanceKey
     public let message: String
+    /// Worth trying again in a few seconds (unreachable), as opposed to refused.
+    var retrySoon = false
+
+    init(key: InstanceKey, message: String, retrySoon: Bool = false) {
+        self.key = key
+        self.message = message
+        self.retrySoon = retrySoon
+    }
     public var description: String { "\(key): \(message)" }
 }

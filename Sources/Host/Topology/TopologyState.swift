@@ -11,9 +11,12 @@ public actor TopologyState {
         case anything
         /// The upstream a standby named: it must belong to the same cluster.
         case upstreamOf(systemIdentifier: String)
-        /// A guess from `pg_stat_replication` (address + `DefaultInstancePort`): it must be a
-        /// standby of the same cluster streaming from that primary, or it is a phantom.
-        case downstreamOf(InstanceKey, systemIdentifier: String)
+        /// A guess from a `pg_stat_replication` row (its `client_addr`, `client_hostname` or a
+        /// `host:port` `application_name`): before any connection it must resolve to the row's
+        /// `client_addr` (`clientAddress`; nil for a Unix-socket connection, then to the
+        /// primary's own machine); once probed, a standby of the same cluster streaming from
+        /// that primary, or it is a phantom.
+        case downstreamOf(InstanceKey, systemIdentifier: String, clientAddress: String? = nil)
     }
 
     public enum AdmitResult: Sendable, Equatable {
@@ -98,8 +101,12 @@ public actor TopologyState {
                       annotation: InstanceAnnotation? = nil) -> AdmitResult {
         if let known = records[canonical(key)] { return .alias(of: known.key) }
         if let twin = records.values.first(where: { $0.probe?.fingerprint == probe.fingerprint }) {
-            aliases[key] = twin.key
-            graphCache = nil
+            // Bounded: spellings come from what servers report, and each costs a lookup entry.
+            if aliases.count(where: { $0.value == twin.key }) < Self.maxAliasesPerInstance {
+                aliases[key] = twin.key
+                graphCache = nil
+                attachStandbys()
+            }
             return .alias(of: twin.key)
         }
         switch admission {
@@ -109,7 +116,7 @@ public actor TopologyState {
             guard probe.systemIdentifier == systemIdentifier else {
                 return reject(key, "belongs to another cluster (system identifier \(probe.systemIdentifier))")
             }
-        case .downstreamOf(let parent, let systemIdentifier):
+        case .downstreamOf(let parent, let systemIdentifier, _):
             guard probe.systemIdentifier == systemIdentifier, !probe.isPrimary,
                   let up = probe.upstream(defaultPort: defaultPort), canonical(up) == parent else {
                 return reject(key, "is not a standby streaming from \(parent)")
@@ -117,13 +124,29 @@ public actor TopologyState {
         }
         var record = InstanceRecord(key: key, firstSeen: now())
         record.annotation = annotation
+        record.admittedSystemIdentifier = probe.systemIdentifier
         apply(probe, latency: latency, to: &record)
+        record.lastUpstream = attachedUpstream(key, probe)
         records[key] = record
         graphCache = nil
+        attachStandbys()
         noteRoleChange(record)
         dirty.insert(key)
         rejectedUntil[key] = nil
         return .added(key)
+    }
+
+    /// How many candidates are held back now (tests: the map is bounded).
+    var rejectedCount: Int { rejectedUntil.count }
+
+    /// Other spellings remembered per instance; more are recognised again by probing.
+    static let maxAliasesPerInstance = 16
+
+    /// Drops refusals whose time is up: candidates come from what monitored servers report
+    /// (any `application_name`), so the map must not grow with every name ever seen.
+    public func pruneExpired() {
+        let at = now()
+        rejectedUntil = rejectedUntil.filter { $0.value > at }
     }
 
     /// Remembers that a candidate did not answer, so the crawl does not retry it at every
@@ -153,16 +176,36 @@ public actor TopologyState {
     public func recordSuccess(_ key: InstanceKey, probe: InstanceProbe, latency: Double) -> [Action] {
         guard var record = records[key] else { return [] }
         let roleChanged = record.probe?.isPrimary != probe.isPrimary
-        let linksChanged = record.probe?.upstream(defaultPort: defaultPort) != probe.upstream(defaultPort: defaultPort)
+        var linksChanged = record.probe?.upstream(defaultPort: defaultPort) != probe.upstream(defaultPort: defaultPort)
             || record.probe?.replicas.count != probe.replicas.count || !record.lastCheckValid
-        let material = roleChanged || linksChanged || record.probe?.timeline != probe.timeline
+        var material = roleChanged || linksChanged || record.probe?.timeline != probe.timeline
             || record.probe?.settings != probe.settings || record.probe?.fingerprint != probe.fingerprint
+        // Records saved before admission was remembered: the history they were probed with.
+        let admitted = record.admittedSystemIdentifier ?? record.probe?.systemIdentifier ?? probe.systemIdentifier
+        if record.admittedSystemIdentifier == nil { record.admittedSystemIdentifier = admitted }
+        if record.quarantine == nil, probe.systemIdentifier != admitted {
+            // Another server answers at this address (or one re-initialised from another
+            // cluster). A role change is a failover or a switchover; a new history is not.
+            record.quarantine = .init(
+                reason: "system identifier changed from \(admitted) to \(probe.systemIdentifier) since it was admitted",
+                since: now(), clusterName: graph.nodes[key]?.clusterName ?? key.description)
+            linksChanged = true
+            material = true
+        }
         apply(probe, latency: latency, to: &record)
+        if record.quarantine == nil {
+            // Kept when it becomes a primary or loses its upstream: where it came from.
+            if let attached = attachedUpstream(key, probe), attached != record.lastUpstream {
+                record.lastUpstream = attached
+                linksChanged = true
+            }
+        }
         records[key] = record
         markDirty(key, material: material)
         if roleChanged || linksChanged { graphCache = nil }
         if roleChanged { noteRoleChange(record) }
-        return neighboursToDiscover(key, probe)
+        // A quarantined instance's links are not followed: it is not trusted as a witness.
+        return record.quarantine == nil ? neighboursToDiscover(key, probe) : []
     }
 
     /// The neighbours of a known instance to discover, from its last probe (used right after
@@ -205,6 +248,25 @@ public actor TopologyState {
         record.lastLatency = latency
     }
 
+    /// The known instance of the same history that `probe`'s configured upstream names, if
+    /// any: what `lastUpstream` keeps.
+    private func attachedUpstream(_ key: InstanceKey, _ probe: InstanceProbe) -> InstanceKey? {
+        guard let up = probe.upstream(defaultPort: defaultPort).map(canonical), records[up]?.quarantine == nil else { return nil }
+        return TopologyGraph.knownUpstream(of: key, up, systemIdentifier: probe.systemIdentifier, in: records)
+    }
+
+    /// Records the upstream of every standby whose configured upstream names a known
+    /// instance now, at once when that instance joins (or gets another spelling), not at the
+    /// standby's next probe: a `primary_conninfo` broken in between would otherwise leave it
+    /// with no upstream to stay under.
+    private func attachStandbys() {
+        for (key, record) in records where record.quarantine == nil {
+            guard let probe = record.probe, let attached = attachedUpstream(key, probe), attached != record.lastUpstream else { continue }
+            records[key]?.lastUpstream = attached
+            dirty.insert(key)
+        }
+    }
+
     private func neighboursToDiscover(_ key: InstanceKey, _ probe: InstanceProbe) -> [Action] {
         var actions: [Action] = []
         if let up = probe.upstream(defaultPort: defaultPort), shouldDiscover(up) {
@@ -215,7 +277,8 @@ public actor TopologyState {
         for row in unmatchedRows(probe.replicas, known: known) {
             for candidate in candidates(for: row) where shouldDiscover(candidate) {
                 reserve(candidate)
-                actions.append(.discover(candidate, .downstreamOf(key, systemIdentifier: probe.systemIdentifier)))
+                actions.append(.discover(candidate, .downstreamOf(key, systemIdentifier: probe.systemIdentifier,
+                                                                  clientAddress: row.clientAddress)))
             }
         }
         return actions
@@ -230,8 +293,8 @@ public actor TopologyState {
         if row.applicationName.contains(":"), let advertised = InstanceKey(parsing: row.applicationName, defaultPort: defaultPort) {
             keys.append(advertised)
         }
-        if let host = row.clientHostname ?? row.clientAddress, !host.isEmpty {
-            keys.append(InstanceKey(host: host, port: defaultPort))
+        if let host = row.clientHostname ?? row.clientAddress, !host.isEmpty, let key = InstanceKey(reportedHost: host, port: defaultPort) {
+            keys.append(key)
         }
         return keys
     }
