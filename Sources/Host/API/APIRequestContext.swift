@@ -32,19 +32,12 @@ struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
     /// whose file mode decides who can connect. Proxies on this host count as local too.
     var isLocalClient: Bool {
         guard let remoteAddress else { return false }
-        switch remoteAddress {
-        case .unixDomainSocket: return true
-        case .v4(let address): return Self.isLoopbackV4(address.address.sin_addr.s_addr)
-        case .v6(let address):
-            let bytes = withUnsafeBytes(of: address.address.sin6_addr) { Array($0) }
-            if bytes == Array(repeating: 0, count: 15) + [1] { return true }
-            let mapped = Array(repeating: UInt8(0), count: 10) + [0xff, 0xff]
-            return Array(bytes.prefix(12)) == mapped && bytes[12] == 127
-        }
-    }
-
-    private static func isLoopbackV4(_ networkOrder: UInt32) -> Bool {
-        UInt32(bigEndian: networkOrder) >> 24 == 127
+        if case .unixDomainSocket = remoteAddress { return true }
+        guard let text = remoteAddress.ipAddress, let address = NetworkAddress(text) else { return false }
+        if address.isLoopback { return true }
+        // An IPv4-mapped IPv6 loopback (::ffff:127.x.y.z) from a dual-stack listener.
+        let bytes = address.bytes
+        return bytes.count == 16 && bytes.prefix(12).elementsEqual([UInt8](repeating: 0, count: 10) + [0xff, 0xff]) && bytes[12] == 127
     }
 
     /// The client as logs and the audit show it: `address:port`, or `unix-socket`.
