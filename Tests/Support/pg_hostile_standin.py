@@ -37,9 +37,9 @@ import json
 import os
 import re
 import secrets
-import signal
 import struct
-import sys
+
+from standin_wire import cstring, error_message, message, run, serve
 
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
@@ -48,19 +48,6 @@ PROTOCOL_V3 = 196608
 TEXT_OID = 25
 
 VARIANTS = ["nan-lag", "infinite-lag", "huge-clock", "max-lsn", "nulls", "garbage"]
-
-
-def message(kind, payload=b""):
-    return kind + struct.pack("!I", len(payload) + 4) + payload
-
-
-def cstring(text):
-    return text.encode() + b"\0"
-
-
-def error_message(severity, sqlstate, text):
-    fields = b"S" + cstring(severity) + b"V" + cstring(severity) + b"C" + cstring(sqlstate) + b"M" + cstring(text)
-    return message(b"E", fields + b"\0")
 
 
 def row_description(columns):
@@ -309,27 +296,8 @@ async def main():
     parser.add_argument("--variants", help="comma-separated subset of " + ",".join(VARIANTS))
     args = parser.parse_args()
     server = Server(args)
-    listener = await asyncio.start_server(server.handle, "127.0.0.1", args.port, reuse_address=True)
-    if args.ready_file:
-        with open(args.ready_file + ".tmp", "w") as f:
-            f.write(f"{os.getpid()}\n")
-        os.rename(args.ready_file + ".tmp", args.ready_file)
-    # A test process that crashed runs no exit handler: do not outlive it.
-    watchdog = asyncio.create_task(exit_with_parent(os.getppid()))
-    async with listener:
-        await listener.serve_forever()
-    watchdog.cancel()
-
-
-async def exit_with_parent(parent):
-    while True:
-        await asyncio.sleep(1)
-        if os.getppid() != parent:
-            print("pg_hostile_standin: the test process is gone, exiting", file=sys.stderr, flush=True)
-            os._exit(0)
+    await serve("pg_hostile_standin", server.handle, args.port, args.ready_file)
 
 
 if __name__ == "__main__":
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, lambda n, _: (print(f"pg_hostile_standin: got signal {n}, exiting", file=sys.stderr, flush=True), os._exit(128 + n)))
-    asyncio.run(main())
+    run("pg_hostile_standin", main)

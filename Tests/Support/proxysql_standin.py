@@ -38,10 +38,10 @@ import hmac
 import os
 import re
 import secrets
-import signal
 import sqlite3
 import struct
-import sys
+
+from standin_wire import cstring, error_message, message, run, serve
 
 SSL_REQUEST = 80877103
 GSSENC_REQUEST = 80877104
@@ -181,19 +181,6 @@ def first_statement(text):
 
 
 # --- wire protocol ---------------------------------------------------------------------------
-
-def message(kind, payload=b""):
-    return kind + struct.pack("!I", len(payload) + 4) + payload
-
-
-def cstring(text):
-    return text.encode() + b"\0"
-
-
-def error_message(severity, sqlstate, text):
-    fields = b"S" + cstring(severity) + b"V" + cstring(severity) + b"C" + cstring(sqlstate) + b"M" + cstring(text)
-    return message(b"E", fields + b"\0")
-
 
 def ready():
     return message(b"Z", b"I")
@@ -362,28 +349,8 @@ async def main():
     parser.add_argument("--ready-file")
     args = parser.parse_args()
     server = Server(args)
-    listener = await asyncio.start_server(server.handle, "127.0.0.1", args.port, reuse_address=True)
-    if args.ready_file:
-        with open(args.ready_file + ".tmp", "w") as f:
-            f.write(f"{os.getpid()}\n")
-        os.rename(args.ready_file + ".tmp", args.ready_file)
-    # A test process that crashed runs no exit handler: do not outlive it.
-    watchdog = asyncio.create_task(exit_with_parent(os.getppid()))
-    async with listener:
-        await listener.serve_forever()
-    watchdog.cancel()
-
-
-async def exit_with_parent(parent):
-    while True:
-        await asyncio.sleep(1)
-        if os.getppid() != parent:
-            print("proxysql_standin: the test process is gone, exiting", file=sys.stderr, flush=True)
-            os._exit(0)
+    await serve("proxysql_standin", server.handle, args.port, args.ready_file)
 
 
 if __name__ == "__main__":
-    # Say in the log who stopped us: an empty log and a silent exit hid a stray SIGINT once.
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, lambda n, _: (print(f"proxysql_standin: got signal {n}, exiting", file=sys.stderr, flush=True), os._exit(128 + n)))
-    asyncio.run(main())
+    run("proxysql_standin", main)
