@@ -120,6 +120,31 @@ struct SessionHardeningTests {
         }
     }
 
+    /// A primary killed between the probe query and the alias query (CI saw it) must keep its
+    /// alias: `alias=` recovery filters and hook placeholders need it for that very failover.
+    @Test("a failing alias query keeps the alias last detected; no row clears it")
+    func failingAliasQueryKeepsTheLastAlias() async throws {
+        try await PGTopology.with(TopologySpec(standbys: 0)) { topology in
+            let primary = topology.primary
+            _ = try await primary.query("CREATE SCHEMA meta")
+            _ = try await primary.query("CREATE TABLE meta.cluster(alias text)")
+            _ = try await primary.query("INSERT INTO meta.cluster VALUES ('payments')")
+            let config = try Self.configuration(topology, extra: [:])
+            let prober = InstanceProber(key: primary.key, connector: Connector(config), clusterAliasQuery: "SELECT alias FROM meta.cluster")
+            defer { Task { await prober.close() } }
+            func alias() async -> String?? {
+                guard case .success(let probe, _) = await prober.probe() else { return .none }
+                return .some(probe.detectedClusterAlias)
+            }
+            #expect(await alias() == .some("payments"))
+            _ = try await primary.query("ALTER TABLE meta.cluster RENAME TO gone")
+            #expect(await alias() == .some("payments"), "the alias query failed: the last alias stays")
+            _ = try await primary.query("ALTER TABLE meta.gone RENAME TO cluster")
+            _ = try await primary.query("DELETE FROM meta.cluster")
+            #expect(await alias() == .some(nil), "no row: no alias")
+        }
+    }
+
     @Test("a statement given up at its client deadline is cancelled on the server (also without server-side timeouts)")
     func timedOutStatementIsCancelledOnServer() async throws {
         try await PGTopology.with(TopologySpec(standbys: 0)) { topology in

@@ -14,6 +14,10 @@ actor InstanceProber {
     private let address: String?
     private var connection: PGConnection?
     private var identity: ProbeQuery.Identity?
+    /// The alias the last successful alias query gave: kept when a later one fails, so a
+    /// primary that dies between the probe and the alias query keeps its alias (recovery
+    /// filters written `alias=...` must still match its failover).
+    private var lastDetectedAlias: String?
 
     init(key: InstanceKey, connector: Connector, clusterAliasQuery: String = "", address: String? = nil) {
         self.key = key
@@ -36,8 +40,10 @@ actor InstanceProber {
             var probe = try ProbeQuery.parse(try result.singleRow(), identity: identity, endpoint: key.description)
             if probe.isPrimary, !clusterAliasQuery.isEmpty {
                 // The operator's query; a failure of it must not make the instance look dead.
-                let alias = try? await connection.query(clusterAliasQuery, timeout: connector.queryTimeout).rows.first?.values.first
-                probe.detectedClusterAlias = (alias ?? nil).flatMap(InstanceProbe.acceptedClusterAlias)
+                if let rows = try? await connection.query(clusterAliasQuery, timeout: connector.queryTimeout).rows {
+                    lastDetectedAlias = (rows.first?.values.first ?? nil).flatMap(InstanceProbe.acceptedClusterAlias)
+                }
+                probe.detectedClusterAlias = lastDetectedAlias
             }
             return .success(probe, latency: seconds())
         } catch {
