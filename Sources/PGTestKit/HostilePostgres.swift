@@ -44,11 +44,20 @@ public actor HostilePostgres {
     public nonisolated var key: InstanceKey { InstanceKey(host: "127.0.0.1", port: port) }
 
     public static func start(_ options: Options = Options()) async throws -> HostilePostgres {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-pg-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let server = HostilePostgres(port: try freePort(), directory: directory)
-        try await server.launch(options)
-        return server
+        // As ProxySQLStandIn.start: an ephemeral port taken before Python binds it is retried.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-pg-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let server = HostilePostgres(port: try freePort(), directory: directory)
+            do {
+                try await server.launch(options)
+                return server
+            } catch let error as HarnessError where attempt < 3 && "\(error)".contains("address already in use") {
+                await server.remove()
+            }
+        }
     }
 
     /// Runs `body` with a fresh stand-in and removes it afterwards, also when `body` throws.

@@ -38,12 +38,23 @@ public actor ProxySQLStandIn {
     /// Starts a stand-in on a free loopback port with the admin user `user`/`password`.
     public static func start(user: String = "radmin", password: String = "radmin-test-secret",
                              authentication: Authentication = .scramSHA256) async throws -> ProxySQLStandIn {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("proxysql-standin-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let standIn = ProxySQLStandIn(port: try freePort(), user: user, password: password,
-                                      authentication: authentication, directory: directory)
-        try await standIn.start()
-        return standIn
+        // `freePort()` hands out an ephemeral port, the range outgoing connections of parallel
+        // tests draw from too: one may take it before Python binds it (EADDRINUSE, seen in
+        // CI). Such a start is retried on another port.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("proxysql-standin-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let standIn = ProxySQLStandIn(port: try freePort(), user: user, password: password,
+                                          authentication: authentication, directory: directory)
+            do {
+                try await standIn.start()
+                return standIn
+            } catch let error as HarnessError where attempt < 3 && "\(error)".contains("address already in use") {
+                await standIn.remove()
+            }
+        }
     }
 
     /// Runs `body` with a fresh stand-in and removes it afterwards, also when `body` throws.
