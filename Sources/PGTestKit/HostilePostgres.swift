@@ -44,18 +44,16 @@ public actor HostilePostgres {
     public nonisolated var key: InstanceKey { InstanceKey(host: "127.0.0.1", port: port) }
 
     public static func start(_ options: Options = Options()) async throws -> HostilePostgres {
-        // As ProxySQLStandIn.start: an ephemeral port taken before Python binds it is retried.
-        var attempt = 0
-        while true {
-            attempt += 1
+        try await StandInLauncher.onFreshPort { port in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-pg-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let server = HostilePostgres(port: try freePort(), directory: directory)
+            let server = HostilePostgres(port: port, directory: directory)
             do {
                 try await server.launch(options)
                 return server
-            } catch let error as HarnessError where attempt < 3 && "\(error)".contains("address already in use") {
+            } catch {
                 await server.remove()
+                throw error
             }
         }
     }
@@ -74,31 +72,14 @@ public actor HostilePostgres {
     }
 
     private func launch(_ options: Options) async throws {
-        let ready = "\(directory)/ready"
-        var arguments = [Self.script, "--port", String(port), "--ready-file", ready]
+        var arguments: [String] = []
         if let password = options.password { arguments += ["--password", password] }
         if let id = options.systemIdentifier { arguments += ["--system-identifier", id] }
         if let upstream = options.upstreamPort { arguments += ["--upstream-port", String(upstream)] }
         if options.flipIdentity { arguments.append("--flip-identity") }
         if !options.variants.isEmpty { arguments += ["--variants", options.variants.joined(separator: ",")] }
-        let started = try ChildProcess.spawn(ProxySQLStandIn.python, arguments, environment: ProcessInfo.processInfo.environment,
-                                             outputPath: "\(directory)/standin.log")
-        pid = started
-        StandInProcesses.track(started)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !FileManager.default.fileExists(atPath: ready) {
-            if !ServerProcesses.isAlive(started) {
-                pid = nil
-                let ended = await ChildProcess.wait(started)
-                StandInProcesses.untrack(started)
-                throw HarnessError("hostile PostgreSQL stand-in ended before it listened on \(port): \(ended)\n\(log())")
-            }
-            guard ContinuousClock.now < deadline else {
-                await stop()
-                throw HarnessError("hostile PostgreSQL stand-in did not start listening on \(port) within 30 s:\n\(log())")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        pid = try await StandInLauncher.launch("hostile PostgreSQL stand-in", script: Self.script, arguments: arguments,
+                                               port: port, directory: directory)
     }
 
     /// How many probe answers it has given so far (from its log).

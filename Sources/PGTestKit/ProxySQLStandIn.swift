@@ -38,21 +38,16 @@ public actor ProxySQLStandIn {
     /// Starts a stand-in on a free loopback port with the admin user `user`/`password`.
     public static func start(user: String = "radmin", password: String = "radmin-test-secret",
                              authentication: Authentication = .scramSHA256) async throws -> ProxySQLStandIn {
-        // `freePort()` hands out an ephemeral port, the range outgoing connections of parallel
-        // tests draw from too: one may take it before Python binds it (EADDRINUSE, seen in
-        // CI). Such a start is retried on another port.
-        var attempt = 0
-        while true {
-            attempt += 1
+        try await StandInLauncher.onFreshPort { port in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("proxysql-standin-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let standIn = ProxySQLStandIn(port: try freePort(), user: user, password: password,
-                                          authentication: authentication, directory: directory)
+            let standIn = ProxySQLStandIn(port: port, user: user, password: password, authentication: authentication, directory: directory)
             do {
                 try await standIn.start()
                 return standIn
-            } catch let error as HarnessError where attempt < 3 && "\(error)".contains("address already in use") {
+            } catch {
                 await standIn.remove()
+                throw error
             }
         }
     }
@@ -76,30 +71,10 @@ public actor ProxySQLStandIn {
     /// (Re)starts the process on the same port and data directory; returns once it listens.
     public func start() async throws {
         guard pid == nil else { return }
-        let ready = "\(directory)/ready"
-        try? FileManager.default.removeItem(atPath: ready)
-        let arguments = [Self.script, "--port", String(port), "--datadir", directory, "--ready-file", ready,
-                         "--credentials", "\(user):\(password)", "--auth", authentication.rawValue]
-        let started = try ChildProcess.spawn(Self.python, arguments, environment: ProcessInfo.processInfo.environment,
-                                             outputPath: "\(directory)/standin.log")
-        pid = started
-        StandInProcesses.track(started)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !FileManager.default.fileExists(atPath: ready) {
-            if !ServerProcesses.isAlive(started) {
-                // Gone before it wrote its ready file: say how it ended (a signal from another
-                // test's stale pid, a Python error) rather than only "did not start".
-                pid = nil
-                let ended = await ChildProcess.wait(started)
-                StandInProcesses.untrack(started)
-                throw HarnessError("ProxySQL stand-in (pid \(started)) ended before it listened on \(port): \(ended)\n\(log())")
-            }
-            guard ContinuousClock.now < deadline else {
-                await stop()
-                throw HarnessError("ProxySQL stand-in did not start listening on \(port) within 30 s:\n\(log())")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        pid = try await StandInLauncher.launch(
+            "ProxySQL stand-in", script: Self.script, arguments: ["--datadir", directory, "--credentials", "\(user):\(password)",
+                                                                "--auth", authentication.rawValue],
+            port: port, directory: directory)
     }
 
     /// Stops the process (SIGKILL, as a crash would) and waits until it is gone; the port then
