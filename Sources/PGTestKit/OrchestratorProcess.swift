@@ -98,21 +98,11 @@ public struct TemporaryFile: ~Copyable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A loopback port free right now (the kernel picks it).
+/// A loopback port free right now, outside the ephemeral range (see `PortAllocator`), and
+/// handed out once per test process.
 public func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard ok else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    let text = ProcessInfo.processInfo.environment["PGHA_TEST_PG_VERSION"] ?? "15"
+    return try PortAllocator.services.allocate(slot: PortAllocator.slot(Int(text) ?? 15))
 }
 
 /// A TCP connection to 127.0.0.1:`port`, or nil when refused. Non-blocking: returned while

@@ -32,8 +32,7 @@ enum StandInLauncher {
     }
 
     /// Runs `start` with a fresh port, again (up to three times) when the port was taken before
-    /// the stand-in bound it: `freePort()` hands out an ephemeral port, the range outgoing
-    /// connections of parallel tests draw from too (EADDRINUSE, seen in CI).
+    /// the stand-in bound it (a process outside the tests can still take one).
     static func onFreshPort<T>(_ start: (Int) async throws -> T) async throws -> T {
         var attempt = 0
         while true {

@@ -268,7 +268,6 @@ extension APIHardeningTests {
                 cut = try await closedWithin(slow, .milliseconds(200))
             }
             #expect(cut, "a connection trickling its headers stayed open for 5 s")
-            #expect(ContinuousClock.now - start < .seconds(3))
 
             // Two idle connections fill the cap; a third client is served once they are closed.
             let idle = [try #require(loopbackConnection(port, blocking: true)), try #require(loopbackConnection(port, blocking: true))]

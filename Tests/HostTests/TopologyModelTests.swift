@@ -26,13 +26,13 @@ struct InstanceKeyTests {
 /// Builds probes without a server, for the pure parts of the topology.
 enum Fixture {
     static func probe(primary: Bool, system: String = "7000", fingerprint: String, upstream: InstanceKey? = nil,
-                      replicas: [String] = [], applicationName: String = "") -> InstanceProbe {
+                      replicas: [String] = [], replicaAddress: String? = "10.0.0.9", applicationName: String = "") -> InstanceProbe {
         InstanceProbe(
             isPrimary: primary, versionNumber: 160002, version: "16.2", systemIdentifier: system, fingerprint: fingerprint,
             timeline: 1, currentLSN: primary ? LSN(100) : nil, receiveLSN: primary ? nil : LSN(100), replayLSN: primary ? nil : LSN(100),
             replayTimestamp: nil, lagSeconds: primary ? nil : 0, replayPaused: false,
             walReceiver: upstream.map { .init(status: "streaming", senderHost: $0.host, senderPort: $0.port, slotName: nil, receivedTimeline: 1) },
-            replicas: replicas.map { .init(applicationName: $0, clientAddress: "10.0.0.9", clientHostname: nil, state: "streaming",
+            replicas: replicas.map { .init(applicationName: $0, clientAddress: replicaAddress, clientHostname: nil, state: "streaming",
                                            sentLSN: nil, flushLSN: nil, replayLSN: nil, syncState: "async", replayLagSeconds: nil) },
             settings: .init(synchronousStandbyNames: "", primaryConnInfo: upstream.map { "host=\($0.host) port=\($0.port)" } ?? "",
                             primarySlotName: "", clusterName: applicationName, walReceiverTimeout: "60s",

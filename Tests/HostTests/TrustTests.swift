@@ -119,30 +119,82 @@ struct TrustTests {
         #expect(await state.snapshot().graph.nodes[s1]?.upstream == p)
     }
 
-    @Test("candidateMustHaveStreamedFromFailedPrimary: another history, a later timeline or a quarantine rule a standby out")
+    @Test("candidateMustHaveStreamedFromFailedPrimary: another history, a later timeline, a quarantine or no proof of streaming rule a standby out")
     func candidateMustHaveStreamedFromFailedPrimary() {
-        let primary = Fixture.probe(primary: true, fingerprint: "p")
-        func record(_ probe: InstanceProbe, quarantined: Bool = false) -> InstanceRecord {
+        var primary = InstanceRecord(key: p, firstSeen: Date())
+        primary.probe = Fixture.probe(primary: true, fingerprint: "p")
+        primary.lastUpstream = InstanceKey(host: "10.0.0.7", port: 5432)
+        func record(_ probe: InstanceProbe, quarantined: Bool = false, streamedFrom: InstanceKey? = InstanceKey(host: "10.0.0.1", port: 5432)) -> InstanceRecord {
             var record = InstanceRecord(key: s1, firstSeen: Date())
             record.probe = probe
+            record.streamedFrom = streamedFrom.map { .init(upstream: $0, at: Date()) }
             if quarantined { record.quarantine = .init(reason: "changed", since: Date(), clusterName: "") }
             return record
         }
         let good = Fixture.probe(primary: false, fingerprint: "s1", upstream: p)
-        #expect(CandidateSurvey.lineageProblem(record(good), failed: primary) == nil)
+        #expect(CandidateSurvey.lineageProblem(record(good), failed: p, primary) == nil)
         let clone = Fixture.probe(primary: false, system: "8000", fingerprint: "s1", upstream: p)
-        #expect(CandidateSurvey.lineageProblem(record(clone), failed: primary)?.contains("system identifier") == true)
+        #expect(CandidateSurvey.lineageProblem(record(clone), failed: p, primary)?.contains("system identifier") == true)
         var ahead = good
         ahead.timeline = 3
         ahead.walReceiver?.receivedTimeline = 3
-        #expect(CandidateSurvey.lineageProblem(record(ahead), failed: primary)?.contains("timeline 3") == true)
-        #expect(CandidateSurvey.lineageProblem(record(good, quarantined: true), failed: primary)?.contains("quarantined") == true)
+        #expect(CandidateSurvey.lineageProblem(record(ahead), failed: p, primary)?.contains("timeline 3") == true)
+        #expect(CandidateSurvey.lineageProblem(record(good, quarantined: true), failed: p, primary)?.contains("quarantined") == true)
+        // Its conninfo names the primary, but the primary never listed it.
+        #expect(CandidateSurvey.lineageProblem(record(good, streamedFrom: nil), failed: p, primary)?.contains("never seen streaming") == true)
+        #expect(CandidateSurvey.lineageProblem(record(good, streamedFrom: s2), failed: p, primary)?.contains("never seen streaming") == true)
+        // Seen under the primary's own former upstream: a sibling from before its promotion.
+        #expect(CandidateSurvey.lineageProblem(record(good, streamedFrom: primary.lastUpstream), failed: p, primary) == nil)
         // The picker never promotes it, whatever WAL it claims to hold.
         let choice = CandidatePicker.choose(from: [
             .init(key: s1, receivedLSN: LSN(UInt64.max), replayLSN: LSN(UInt64.max), foreignHistory: "system identifier 8000 is not the primary's 7000"),
             .init(key: s2, receivedLSN: LSN(100), replayLSN: LSN(100)),
         ])
         #expect(choice == .promote(s2))
+    }
+
+    @Test("streamProof: a standby is proven by its upstream's pg_stat_replication row (name and address), shared out, never copied",
+          arguments: [
+            // (rows as name@address, claimants as key-host/name, proven hosts)
+            (["s1@10.0.0.2"], ["10.0.0.2/s1"], ["10.0.0.2"]),
+            (["s1@10.0.0.9"], ["10.0.0.2/s1"], []),                           // the row came from elsewhere
+            (["s1@10.0.0.2"], ["10.0.0.2/s2"], []),                           // another name
+            (["s1@"], ["10.0.0.2/s1"], ["10.0.0.2"]),                         // a Unix socket: the name decides
+            (["s1@10.0.0.2"], ["db-1/s1"], ["db-1"]),                         // a hostname is not resolved: the name decides
+            (["walreceiver@10.0.0.2", "walreceiver@10.0.0.3"], ["db-1/walreceiver", "db-2/walreceiver"], ["db-1", "db-2"]),
+            (["walreceiver@10.0.0.2"], ["db-1/walreceiver", "db-2/walreceiver"], []),    // one row, two claims
+            (["s1@10.0.0.2"], ["10.0.0.2/s1", "10.0.0.2/s1"], []),            // an imitator proves neither
+            (["s1@10.0.0.2", "s2@10.0.0.3"], ["10.0.0.2/s1", "10.0.0.3/s2", "10.0.0.4/liar"], ["10.0.0.2", "10.0.0.3"]),
+          ])
+    func streamProof(rows: [String], claimants: [String], proven: [String]) {
+        let rows = rows.map { text in
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+            return InstanceProbe.ReplicationRow(applicationName: parts[0], clientAddress: parts[1].isEmpty ? nil : parts[1], clientHostname: nil,
+                                                state: "streaming", sentLSN: nil, flushLSN: nil, replayLSN: nil, syncState: "async", replayLagSeconds: nil)
+        }
+        // Two claimants may share a host: the port tells them apart.
+        let claims = claimants.enumerated().map { i, text in
+            let parts = text.split(separator: "/").map(String.init)
+            return StreamMatcher.Claimant(key: InstanceKey(host: parts[0], port: 5432 + i), applicationName: parts[1], address: NetworkAddress(parts[0]))
+        }
+        #expect(Set(StreamMatcher.proven(claims, rows: rows).map(\.host)) == Set(proven))
+    }
+
+    @Test("streamedFrom: set from the primary's rows when a standby is admitted and at each probe; an impostor naming the primary gets none")
+    func streamedFromRecordedByTopology() async {
+        let state = TopologyState(defaultPort: 5432)
+        let impostor = InstanceKey(host: "10.0.0.4", port: 5432)
+        _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["s1"], replicaAddress: "10.0.0.2"), latency: 0, as: .anything)
+        _ = await state.admit(s1, probe: Fixture.probe(primary: false, fingerprint: "s1", upstream: p, applicationName: "s1"), latency: 0, as: .anything)
+        _ = await state.admit(impostor, probe: Fixture.probe(primary: false, fingerprint: "i", upstream: p, applicationName: "s9"), latency: 0, as: .anything)
+        #expect(await state.record(s1)?.streamedFrom?.upstream == p)
+        #expect(await state.record(impostor)?.streamedFrom == nil)
+        // Seeded before its primary: proven by the primary's first probe.
+        _ = await state.admit(s2, probe: Fixture.probe(primary: false, fingerprint: "s2", upstream: p, applicationName: "s2"), latency: 0, as: .anything)
+        #expect(await state.record(s2)?.streamedFrom == nil)
+        _ = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["s1", "s2"], replicaAddress: nil), latency: 0)
+        #expect(await state.record(s2)?.streamedFrom?.upstream == p)
+        #expect(await state.record(impostor)?.streamedFrom == nil)
     }
 
     @Test("otherPrimary: a clone sharing the system identifier does not block; a standby promoted behind our back does")

@@ -97,8 +97,9 @@ struct HostileServerTests {
 extension HostileServerTests {
     /// Review F3 "takeover": the liar shares the primary's system identifier, names it in its
     /// conninfo and answers every query of the recovery consistently (all WAL there is, then a
-    /// successful pg_promote). The admission and candidate rules must keep it out; until they
-    /// do, it is promoted and the real standby is re-pointed at it and lost.
+    /// successful pg_promote). The primary's own pg_stat_replication never listed it, so it is
+    /// no candidate (on loopback it shares the real standby's client_addr: its receiver's
+    /// application_name gives it away).
     @Test("a liar claiming FFFFFFFF/FFFFFFFF in the dead primary's cluster is not promoted; the real standby is")
     func liarIsNeverPromoted() async throws {
         try await PGTopology.with(TopologySpec(standbys: 1)) { topology in
@@ -116,15 +117,10 @@ extension HostileServerTests {
                     await topology.primary.killPostmaster()
                     let record = try await RecoveryFixture.waitForEndedRecovery(backend)
                     let steps = try await backend.recoverySteps(record.uid).map(\.message)
-                    // Known gap (issue 11, outcome 10): on loopback the liar shares the real
-                    // standby's client_addr, so nothing on the primary's side proves it never
-                    // streamed, and its claimed LSN wins. Needs the primary's own record of
-                    // what it sent each standby (pg_stat_replication) as the candidate's proof.
-                    // withKnownIssue fails this test the day the liar stops being promoted.
-                    withKnownIssue("a liar with the primary's system identifier and the highest LSN is still promoted") {
-                        #expect(record.successor != liar.key, "the liar was promoted: \(record.status) \(record.errors)\n\(steps.joined(separator: "\n"))")
-                        #expect(record.successor == topology.standbys[0].key, "\(record.status) \(record.errors)\n\(steps.joined(separator: "\n"))")
-                    }
+                    #expect(record.successor != liar.key, "the liar was promoted: \(record.status) \(record.errors)\n\(steps.joined(separator: "\n"))")
+                    #expect(record.successor == topology.standbys[0].key, "\(record.status) \(record.errors)\n\(steps.joined(separator: "\n"))")
+                    #expect(steps.contains { $0.contains("\(liar.key)") && $0.contains("never seen streaming") },
+                            "the liar's exclusion is not explained:\n\(steps.joined(separator: "\n"))")
                     _ = try backend.loadInstances()
                 }
             }

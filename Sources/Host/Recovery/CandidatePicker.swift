@@ -47,6 +47,13 @@ public enum CandidatePicker {
             self.rule = rule
         }
 
+        /// One line for the recovery's steps.
+        var summary: String {
+            "\(key) received \(receivedLSN.map(\.description) ?? "-") replayed \(replayLSN.map(\.description) ?? "-")"
+                + (reachable ? "" : " unreachable") + (synchronous ? " sync" : "") + (downtimed ? " downtimed" : "")
+                + " rule \(rule.rawValue)" + (foreignHistory.map { " excluded: \($0)" } ?? "")
+        }
+
         /// The WAL it holds: received, or replayed when it never streamed (restored from archive).
         var heldLSN: LSN { max(receivedLSN ?? LSN(0), replayLSN ?? LSN(0)) }
     }

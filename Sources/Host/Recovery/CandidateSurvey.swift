@@ -30,7 +30,7 @@ struct CandidateSurvey: Sendable {
         }
         let downtimed = downtimes
         let rules = Dictionary(registrations.map { (snapshot.canonical($0.key), $0.rule) }) { _, newer in newer }
-        let failedProbe = snapshot.records[failed]?.probe
+        let failedRecord = snapshot.records[failed]
         return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
             for key in keys {
                 let probe = snapshot.records[key]?.probe
@@ -41,7 +41,7 @@ struct CandidateSurvey: Sendable {
                         receivedLSN: state?.receivedLSN, replayLSN: state?.replayLSN,
                         synchronous: probe.map { syncNames.contains($0.walReceiverApplicationName) } ?? false,
                         rule: rules[key] ?? snapshot.records[key]?.annotation?.promotionRule ?? .neutral,
-                        foreignHistory: Self.lineageProblem(snapshot.records[key], failed: failedProbe))
+                        foreignHistory: Self.lineageProblem(snapshot.records[key], failed: failed, failedRecord))
                 }
             }
             var result: [CandidatePicker.Standby] = []
@@ -52,19 +52,25 @@ struct CandidateSurvey: Sendable {
 
     /// Why `standby` cannot be a continuation of the failed primary's history, or nil. It is
     /// one of its standbys in the graph (its configured or last upstream); it must also share
-    /// its system identifier, not be quarantined, and not be on a later timeline than the
+    /// its system identifier, not be quarantined, not be on a later timeline than the
     /// primary's last one (a later timeline means it was promoted since, or restored from
-    /// another branch: its WAL is not the primary's, whatever its LSN).
-    static func lineageProblem(_ standby: InstanceRecord?, failed: InstanceProbe?) -> String? {
+    /// another branch: its WAL is not the primary's, whatever its LSN), and have been seen
+    /// connected in the primary's own `pg_stat_replication` (`streamedFrom`), or in that of the
+    /// primary's own last upstream (a sibling of a standby promoted before the failed primary
+    /// saw it stream). What a server says of itself, anyone answering at its address can say.
+    static func lineageProblem(_ standby: InstanceRecord?, failed key: InstanceKey, _ failed: InstanceRecord?) -> String? {
         guard let standby, let probe = standby.probe else { return "never probed" }
         if let quarantine = standby.quarantine { return "quarantined: \(quarantine.reason)" }
-        guard let failed else { return nil }
-        if probe.systemIdentifier != failed.systemIdentifier {
-            return "system identifier \(probe.systemIdentifier) is not the primary's \(failed.systemIdentifier)"
+        guard let failed, let primary = failed.probe else { return nil }
+        if probe.systemIdentifier != primary.systemIdentifier {
+            return "system identifier \(probe.systemIdentifier) is not the primary's \(primary.systemIdentifier)"
         }
-        if let timeline = probe.walReceiver?.receivedTimeline ?? probe.timeline, let primaryTimeline = failed.timeline,
+        if let timeline = probe.walReceiver?.receivedTimeline ?? probe.timeline, let primaryTimeline = primary.timeline,
            timeline > primaryTimeline {
             return "timeline \(timeline) is ahead of the primary's \(primaryTimeline)"
+        }
+        guard let proof = standby.streamedFrom, proof.upstream == key || proof.upstream == failed.lastUpstream else {
+            return "never seen streaming in \(key)'s pg_stat_replication (application_name \(probe.walReceiverApplicationName))"
         }
         return nil
     }

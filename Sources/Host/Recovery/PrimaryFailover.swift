@@ -22,7 +22,7 @@ struct PrimaryFailover: Sendable {
         _ = await environment.runHooks("OnFailureDetectionProcesses", hooks.onFailureDetection, event, stopOnFailure: true, journal: journal)
 
         let standbys = await CandidateSurvey(environment: environment).standbys(of: failed, in: snapshot)
-        await journal.step("standbys: " + standbys.map { "\($0.key) received \($0.receivedLSN.map(\.description) ?? "-") replayed \($0.replayLSN.map(\.description) ?? "-")\($0.reachable ? "" : " unreachable")\($0.synchronous ? " sync" : "")\($0.downtimed ? " downtimed" : "") rule \($0.rule.rawValue)" }.joined(separator: "; "))
+        await journal.step("standbys: " + standbys.map(\.summary).joined(separator: "; "))
         let candidate: InstanceKey
         switch choose(from: standbys) {
         case .success(let key): candidate = key
@@ -82,7 +82,8 @@ struct PrimaryFailover: Sendable {
                 return .failure(RecoveryError("requested candidate \(requested) cannot be promoted (unreachable, downtimed, must_not or ignored)"))
             }
             // An operator's choice never costs data: it must hold as much WAL as any standby.
-            if let richer = standbys.first(where: { $0.reachable && $0.heldLSN > standby.heldLSN }) {
+            // What a standby of another history claims to hold does not count.
+            if let richer = standbys.first(where: { $0.reachable && $0.foreignHistory == nil && $0.heldLSN > standby.heldLSN }) {
                 return .failure(RecoveryError("requested candidate \(requested) holds less WAL (\(standby.heldLSN)) than \(richer.key) (\(richer.heldLSN)); promoting it would lose commits"))
             }
             return .success(requested)

@@ -53,7 +53,7 @@ public actor RecoveryCoordinator: Service {
         await concludeInterrupted()
         // Stops at shutdown; a recovery already running goes on in its own task until the
         // process exits (a later start concludes it as interrupted if it did not finish).
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in self.environment.topology.probeEvents { await self.requestPass() }

@@ -1,5 +1,5 @@
 import Foundation
-public import HookAPI
+import HookAPI
 import Logging
 
 /// What every recovery flow needs: configuration, backend, topology, the SQL operations, the

@@ -40,7 +40,7 @@ public enum ChildProcess {
     ///     (what `fexecve` does), so a path swapped after the check runs nothing else.
     ///     `executable` then only names it in errors and as `argv[0]`.
     ///   - killGroupOnExit: when the child exits, whatever is left in its process group
-    ///     (background children of a hook) is killed before it is reaped.
+    ///     (background children of a hook) is killed `Reaper.leftoverGrace` later.
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String],
         stdin: Data? = nil, outputPath: String? = nil, errorPath: String? = nil, newProcessGroup: Bool = true,
@@ -206,6 +206,19 @@ private final class Reaper: Sendable {
         }
     }
 
+    /// How long a group outlives its leader before what is left in it is killed: a child
+    /// detaching with `setsid -f` is forked inside the group and leaves it only when it calls
+    /// setsid(2), which a loaded machine may delay past the leader's exit.
+    static let leftoverGrace = 0.5
+
+    /// Kills what is left in `group` after `leftoverGrace`. While any member lives the group's
+    /// id stays taken; once none does, the kill finds nothing (ESRCH), unless the whole pid
+    /// space (`pid_max`, 32768 at least) wrapped around within the grace and the number
+    /// became a new group's.
+    private static func killLeftovers(group: pid_t) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + leftoverGrace) { _ = kill(-group, SIGKILL) }
+    }
+
     /// Waits for any child to end without reaping it (WNOWAIT), then reaps it under the lock:
     /// while `send` holds the lock the pid is either still a zombie of ours or already
     /// out of `running`, never a reused number.
@@ -223,8 +236,7 @@ private final class Reaper: Sendable {
             let pid = info._sifields._sigchld.si_pid
             var status: Int32 = 0
             let waiter = state.withLock { s -> (CheckedContinuation<ChildProcess.Termination, Never>, ChildProcess.Termination)? in
-                // Still a zombie, so its pid (the group's id) cannot have been reused.
-                if s.killGroupOnExit.remove(pid) != nil { kill(-pid, SIGKILL) }
+                if s.killGroupOnExit.remove(pid) != nil { Self.killLeftovers(group: pid) }
                 guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
                 let termination: ChildProcess.Termination = (status & 0x7f) == 0
                     ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)

@@ -30,6 +30,16 @@ public struct InstanceRecord: Sendable, Codable, Equatable {
     /// never promoted, never counted as a primary, and reported as `InstanceQuarantined` until
     /// an operator forgets it (`/api/forget`), after which it may be discovered anew.
     public var quarantine: Quarantine?
+    /// The upstream whose own `pg_stat_replication` last showed this standby connected, and
+    /// when (see `StreamMatcher`). What a standby claims about itself (its conninfo, its
+    /// LSNs) anyone answering at its address can claim; this the upstream saw. A failover
+    /// candidate must hold it for the failed primary (see `CandidateSurvey`).
+    public var streamedFrom: StreamProof?
+
+    public struct StreamProof: Sendable, Codable, Equatable {
+        public var upstream: InstanceKey
+        public var at: Date
+    }
 
     public struct Quarantine: Sendable, Codable, Equatable {
         public var reason: String

@@ -130,6 +130,8 @@ public actor TopologyState {
         records[key] = record
         graphCache = nil
         attachStandbys()
+        proveStandbys(of: key)
+        if let up = graph.nodes[key]?.upstream { proveStandbys(of: up) }
         noteRoleChange(record)
         dirty.insert(key)
         rejectedUntil[key] = nil
@@ -205,7 +207,27 @@ public actor TopologyState {
         if roleChanged || linksChanged { graphCache = nil }
         if roleChanged { noteRoleChange(record) }
         // A quarantined instance's links are not followed: it is not trusted as a witness.
-        return record.quarantine == nil ? neighboursToDiscover(key, probe) : []
+        guard record.quarantine == nil else { return [] }
+        proveStandbys(of: key)
+        return neighboursToDiscover(key, probe)
+    }
+
+    /// Records, for each standby under `upstream` in the graph, that `upstream`'s last probe
+    /// saw it connected (see `StreamMatcher`, `InstanceRecord.streamedFrom`).
+    private func proveStandbys(of upstream: InstanceKey) {
+        guard let record = records[upstream], record.quarantine == nil, record.lastCheckValid,
+              let rows = record.probe?.replicas, !rows.isEmpty,
+              let downstream = graph.nodes[upstream]?.downstream, !downstream.isEmpty else { return }
+        let claimants = downstream.compactMap { key in
+            records[key]?.probe.map { StreamMatcher.Claimant(key: key, applicationName: $0.walReceiverApplicationName,
+                                                              address: NetworkAddress(key.host)) }
+        }
+        let at = now()
+        for key in StreamMatcher.proven(claimants, rows: rows) {
+            let moved = records[key]?.streamedFrom?.upstream != upstream
+            records[key]?.streamedFrom = .init(upstream: upstream, at: at)
+            markDirty(key, material: moved)
+        }
     }
 
     /// The neighbours of a known instance to discover, from its last probe (used right after
