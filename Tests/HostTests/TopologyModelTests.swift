@@ -102,7 +102,8 @@ struct TopologyStateTests {
         _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p"), latency: 0, as: .anything)
         let fromPrimary = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["s1", "s9"]), latency: 0)
         // "s1" is explained by the known standby; "s9" is not.
-        #expect(fromPrimary == [.discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9"))])
+        // (Its replication rows changed: the analysis is asked to look too.)
+        #expect(fromPrimary == [.discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9")), .analyse])
     }
 
     @Test("an application_name of the form host:port is tried first, then the address at the default port")
@@ -113,6 +114,7 @@ struct TopologyStateTests {
         #expect(actions == [
             .discover(InstanceKey(host: "db7.example", port: 6543), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9")),
             .discover(InstanceKey(host: "10.0.0.9", port: 5432), .downstreamOf(p, systemIdentifier: "7000", clientAddress: "10.0.0.9")),
+            .analyse,
         ])
         // A discovery in flight is not asked for again by the next probe.
         let again = await state.recordSuccess(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["db7.example:6543"]), latency: 0)
@@ -124,7 +126,7 @@ struct TopologyStateTests {
         let state = TopologyState(defaultPort: 5432)
         _ = await state.admit(p, probe: Fixture.probe(primary: true, fingerprint: "p", replicas: ["s1"]), latency: 0, as: .anything)
         _ = await state.admit(s1, probe: Fixture.probe(primary: false, fingerprint: "s1", upstream: p, applicationName: "s1"), latency: 0, as: .anything)
-        #expect(await state.recordFailure(p, error: "gone", latency: 1) == [.reprobe(s1)])
+        #expect(await state.recordFailure(p, error: "gone", latency: 1) == [.reprobe(s1), .analyse])
         #expect(await state.recordFailure(p, error: "gone", latency: 1) == [])
         let record = await state.record(p)
         #expect(record?.consecutiveFailures == 2)

@@ -24,6 +24,8 @@ public struct AnalysisEntry: Sendable, Equatable, Codable {
     public var systemIdentifier: String?
     /// Its last known WAL position (current on a primary, received on a standby).
     public var lastLSN: LSN?
+    /// When a probe of it last succeeded: how long an open fate is worth re-probing.
+    public var lastSeen: Date? = nil
 
     /// Whether the recovery gates are worth asking.
     public var isActionable: Bool { code.isActionable }

@@ -7,7 +7,7 @@ public import Foundation
 /// lost it. A reachable standby whose WAL receiver still streams from it proves it alive,
 /// whatever the daemon's own probes say.
 public enum Analyzer {
-    public struct Context: Sendable {
+    public struct Context: Sendable, Equatable {
         /// Instances downtimed now, with the end of their downtime.
         public var downtimes: [InstanceKey: Date]
         public var reasonableReplicationLagSeconds: Double
@@ -21,21 +21,72 @@ public enum Analyzer {
     /// Every problem found, sorted by instance then code. Instances without a problem have no
     /// entry (Orchestrator's `replication-analysis` lists problems only).
     public static func analyze(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
-        var entries: [AnalysisEntry] = []
-        for (key, node) in snapshot.graph.nodes {
-            guard let record = snapshot.records[key], let probe = record.probe else { continue }
-            let view = InstanceView(key: key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
-            if node.depth == 0, probe.isPrimary {
-                entries += primaryFindings(view)
-            } else if !node.downstream.isEmpty {
-                entries += intermediateFindings(view)
+        let findings = analyze(clusters: nil, in: snapshot, context).values
+        return sorted(findings.flatMap(\.entries) + splitBrain(findings.flatMap(\.writable)))
+    }
+
+    /// What the rules found in one cluster, split brain aside: that needs every cluster's
+    /// writable primaries at once (see `splitBrain`).
+    public struct ClusterFindings: Sendable, Equatable {
+        public var entries: [AnalysisEntry] = []
+        /// Its reachable writable primaries, each as the `SplitBrain` entry it gets when another
+        /// one shares its system identifier.
+        public var writable: [AnalysisEntry] = []
+        /// Instances the rules looked at (the work a pass does, counted by a test).
+        public var instances = 0
+    }
+
+    /// The findings of each of `clusters` (every cluster of the snapshot when nil), from the
+    /// snapshot's records of their members and of the instances quarantined under them.
+    public static func analyze(clusters: Set<String>?, in snapshot: TopologySnapshot, _ context: Context) -> [String: ClusterFindings] {
+        let graph = snapshot.graph
+        let names = clusters ?? Set(graph.clusterNames).union(graph.quarantinedByCluster.keys)
+        var result: [String: ClusterFindings] = [:]
+        for name in names {
+            var findings = ClusterFindings()
+            for key in graph.members(of: name) {
+                guard let record = snapshot.records[key], let probe = record.probe, let node = graph.nodes[key] else { continue }
+                findings.instances += 1
+                let view = InstanceView(key: key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
+                if node.depth == 0, probe.isPrimary {
+                    findings.entries += primaryFindings(view)
+                } else if !node.downstream.isEmpty {
+                    findings.entries += intermediateFindings(view)
+                }
+                if let standby = standbyFinding(view) { findings.entries.append(standby) }
+                if let lagging = laggingFinding(view) { findings.entries.append(lagging) }
+                // A primary fenced with default_transaction_read_only (a switchover in progress) does not count.
+                if record.isLivePrimary, !probe.settings.defaultTransactionReadOnly {
+                    findings.writable.append(view.entry(.splitBrain, ""))
+                }
             }
-            if let standby = standbyFinding(view) { entries.append(standby) }
-            if let lagging = laggingFinding(view) { entries.append(lagging) }
+            for key in graph.quarantinedByCluster[name] ?? [] {
+                guard let record = snapshot.records[key] else { continue }
+                findings.instances += 1
+                if let entry = quarantineFinding(record, snapshot, context) { findings.entries.append(entry) }
+            }
+            result[name] = findings
         }
-        entries += splitBrainFindings(snapshot, context)
-        entries += quarantineFindings(snapshot, context)
-        return entries.sorted { ($0.instance, $0.code.rawValue) < ($1.instance, $1.code.rawValue) }
+        return result
+    }
+
+    /// Reachable writable instances sharing a system identifier: every one of them is flagged.
+    /// `writable`: the clusters' `ClusterFindings.writable`.
+    public static func splitBrain(_ writable: [AnalysisEntry]) -> [AnalysisEntry] {
+        var entries: [AnalysisEntry] = []
+        for (systemIdentifier, group) in Dictionary(grouping: writable, by: { $0.systemIdentifier ?? "" }) where group.count > 1 {
+            for var entry in group {
+                let others = group.map(\.instance).filter { $0 != entry.instance }.sorted().map(\.description).joined(separator: ", ")
+                entry.description = "writable, and so is \(others), with the same system identifier \(systemIdentifier)"
+                entries.append(entry)
+            }
+        }
+        return entries
+    }
+
+    /// Entries in the order the API lists them: by instance, then code.
+    public static func sorted(_ entries: [AnalysisEntry]) -> [AnalysisEntry] {
+        entries.sorted { ($0.instance, $0.code.rawValue) < ($1.instance, $1.code.rawValue) }
     }
 
     // MARK: Rules
@@ -107,41 +158,19 @@ public enum Analyzer {
         return view.entry(.standbyNotStreaming, "\(status); not streaming from \(upstream)")
     }
 
-    /// Every quarantined instance, under the cluster it belonged to.
-    private static func quarantineFindings(_ snapshot: TopologySnapshot, _ context: Analyzer.Context) -> [AnalysisEntry] {
-        snapshot.records.values.compactMap { record in
-            guard let quarantine = record.quarantine, let probe = record.probe else { return nil }
-            let node = TopologyGraph.Node(upstream: nil, downstream: [], clusterName: quarantine.clusterName, depth: 0)
-            let view = InstanceView(key: record.key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
-            return view.entry(.instanceQuarantined, "quarantined: \(quarantine.reason); not part of the cluster and never "
-                + "promoted. Forget it (/api/forget/\(record.key.host)/\(record.key.port)) to admit it anew")
-        }
+    /// A quarantined instance, under the cluster it belonged to.
+    private static func quarantineFinding(_ record: InstanceRecord, _ snapshot: TopologySnapshot, _ context: Analyzer.Context) -> AnalysisEntry? {
+        guard let quarantine = record.quarantine, let probe = record.probe else { return nil }
+        let node = TopologyGraph.Node(upstream: nil, downstream: [], clusterName: quarantine.clusterName, depth: 0)
+        let view = InstanceView(key: record.key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
+        return view.entry(.instanceQuarantined, "quarantined: \(quarantine.reason); not part of the cluster and never "
+            + "promoted. Forget it (/api/forget/\(record.key.host)/\(record.key.port)) to admit it anew")
     }
 
     private static func laggingFinding(_ view: InstanceView) -> AnalysisEntry? {
         guard view.record.lastCheckValid, !view.probe.isPrimary, let lag = view.probe.lagSeconds,
               lag > view.context.reasonableReplicationLagSeconds else { return nil }
         return view.entry(.standbyLagging, "replay \(Int64(saturating: lag, rounding: .down)) s behind (ReasonableReplicationLagSeconds: \(Int64(saturating: view.context.reasonableReplicationLagSeconds, rounding: .down)))")
-    }
-
-    /// Reachable writable instances sharing a system identifier: every one of them is flagged.
-    private static func splitBrainFindings(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
-        var writable: [String: [InstanceKey]] = [:]
-        // A primary fenced with default_transaction_read_only (a switchover in progress) does not count.
-        for (key, record) in snapshot.records where record.isLivePrimary
-            && record.probe?.settings.defaultTransactionReadOnly == false {
-            writable[record.probe!.systemIdentifier, default: []].append(key)
-        }
-        var entries: [AnalysisEntry] = []
-        for (systemIdentifier, keys) in writable where keys.count > 1 {
-            for key in keys {
-                guard let record = snapshot.records[key], let probe = record.probe, let node = snapshot.graph.nodes[key] else { continue }
-                let view = InstanceView(key: key, record: record, probe: probe, node: node, snapshot: snapshot, context: context)
-                let others = keys.filter { $0 != key }.sorted().map(\.description).joined(separator: ", ")
-                entries.append(view.entry(.splitBrain, "writable, and so is \(others), with the same system identifier \(systemIdentifier)"))
-            }
-        }
-        return entries
     }
 }
 
@@ -172,6 +201,6 @@ private struct InstanceView {
             countDowntimedReplicas: node.downstream.count { context.downtimes[$0] != nil },
             isDowntimed: context.downtimes[key] != nil, downtimeEnd: context.downtimes[key],
             systemIdentifier: probe.systemIdentifier,
-            lastLSN: probe.isPrimary ? probe.currentLSN : (probe.receiveLSN ?? probe.replayLSN))
+            lastLSN: probe.isPrimary ? probe.currentLSN : (probe.receiveLSN ?? probe.replayLSN), lastSeen: record.lastSeen)
     }
 }

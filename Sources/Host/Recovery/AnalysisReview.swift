@@ -1,10 +1,15 @@
 import HookAPI
 
 /// The `analysis` plugin point applied to the analyzer's entries. Plugins are asked once per
-/// finding (code and instance) while it lasts, not on every pass: passes run after every
-/// probe, up to twenty times a second while a primary's fate is open.
+/// finding (code and instance) while it lasts, not on every pass: passes run up to twenty
+/// times a second while a primary's fate is open.
 struct AnalysisReview: Sendable {
     private var answers: [String: PluginAnswer] = [:]
+
+    /// Whether some entry has not been put to the plugins yet (`apply` will ask about it).
+    func hasUnreviewed(_ entries: [AnalysisEntry]) -> Bool {
+        entries.contains { answers["\($0.code.rawValue) \($0.instance)"] == nil }
+    }
 
     /// `entries` as the plugins want them: suppressed ones removed, raised ones re-coded.
     /// A raise to a code this daemon does not know keeps the entry, its description prefixed

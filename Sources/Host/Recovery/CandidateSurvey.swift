@@ -9,7 +9,9 @@ import Logging
 struct CandidateSurvey: Sendable {
     let environment: RecoveryEnvironment
 
-    func standbys(of failed: InstanceKey, in snapshot: TopologySnapshot) async -> [CandidatePicker.Standby] {
+    /// `primaryAnswers`: a switchover, whose primary is asked who streams from it now (a failed
+    /// primary is not: a host cut off would hold the failover for a connect timeout).
+    func standbys(of failed: InstanceKey, in snapshot: TopologySnapshot, primaryAnswers: Bool = false) async -> [CandidatePicker.Standby] {
         let keys = snapshot.graph.nodes[failed]?.downstream ?? []
         let syncNames = Set(snapshot.records[failed]?.probe?.replicas
             .filter { $0.syncState == "sync" || $0.syncState == "quorum" }.map(\.applicationName) ?? [])
@@ -31,9 +33,22 @@ struct CandidateSurvey: Sendable {
         let downtimed = downtimes
         let rules = Dictionary(registrations.map { (snapshot.canonical($0.key), $0.rule) }) { _, newer in newer }
         let failedRecord = snapshot.records[failed]
+        var proofs: [InstanceKey: InstanceRecord.StreamProof] = [:]
+        // A standby that connected since the primary's last probe is proven too.
+        if primaryAnswers, let rows = try? await environment.operations.walSenders(failed) {
+            let claimants = keys.compactMap { key in
+                snapshot.records[key]?.probe.map { StreamMatcher.Claimant(key: key, applicationName: $0.walReceiverApplicationName,
+                                                                           address: NetworkAddress(key.host)) }
+            }
+            let now = Date()
+            for key in StreamMatcher.proven(claimants, rows: rows) { proofs[key] = .init(upstream: failed, at: now) }
+        }
         return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
             for key in keys {
                 let probe = snapshot.records[key]?.probe
+                var record = snapshot.records[key]
+                if let proof = proofs[key] { record?.streamedFrom = proof }
+                let standby = record
                 group.addTask {
                     let state = try? await environment.operations.with(key) { try await environment.operations.standbyState(key, on: $0) }
                     return CandidatePicker.Standby(
@@ -41,7 +56,7 @@ struct CandidateSurvey: Sendable {
                         receivedLSN: state?.receivedLSN, replayLSN: state?.replayLSN,
                         synchronous: probe.map { syncNames.contains($0.walReceiverApplicationName) } ?? false,
                         rule: rules[key] ?? snapshot.records[key]?.annotation?.promotionRule ?? .neutral,
-                        foreignHistory: Self.lineageProblem(snapshot.records[key], failed: failed, failedRecord))
+                        foreignHistory: Self.lineageProblem(standby, failed: failed, failedRecord))
                 }
             }
             var result: [CandidatePicker.Standby] = []

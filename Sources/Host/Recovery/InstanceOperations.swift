@@ -52,6 +52,21 @@ struct InstanceOperations: Sendable {
             primarySlotName: try row.decode("slot", as: String.self))
     }
 
+    /// Who streams from `key` now, as its WAL senders see them (`application_name`,
+    /// `client_addr`): the rows `StreamMatcher` proves standbys with.
+    func walSenders(_ key: InstanceKey) async throws -> [InstanceProbe.ReplicationRow] {
+        try await with(key) { connection in
+            try await connection.query("""
+                SELECT a.application_name AS name, pg_catalog.host(a.client_addr) AS address
+                  FROM pg_catalog.pg_stat_get_wal_senders() w, LATERAL pg_catalog.pg_stat_get_activity(w.pid) a
+                """, timeout: statementTimeout).rows.map { row in
+                InstanceProbe.ReplicationRow(
+                    applicationName: try row.decodeIfPresent("name", as: String.self) ?? "", clientAddress: try row.decodeIfPresent("address", as: String.self),
+                    clientHostname: nil, state: nil, sentLSN: nil, flushLSN: nil, replayLSN: nil, syncState: nil, replayLagSeconds: nil)
+            }
+        }
+    }
+
     /// Waits (bounded) until the standby replayed all it received, then promotes it with
     /// `pg_promote(true, timeout)` and checks it is writable, switching
     /// `default_transaction_read_only` off if it was on (a fenced ex-primary's leftover).

@@ -21,7 +21,7 @@ extension RecoveryCoordinator {
             return .failure(RecoveryError("the primary \(primary) is not reachable: this is a failover, not a switchover (see recover)"))
         }
         let standbys = snapshot.graph.nodes[primary]?.downstream ?? []
-        let survey = await CandidateSurvey(environment: environment).standbys(of: primary, in: snapshot)
+        let survey = await CandidateSurvey(environment: environment).standbys(of: primary, in: snapshot, primaryAnswers: true)
         let designated: InstanceKey
         switch Self.chooseDesignated(requested.map(snapshot.canonical), standbys: survey, primary: primary, auto: auto,
                                      ignoring: environment.configuration.recovery.promotionIgnoreHostnameFilters) {

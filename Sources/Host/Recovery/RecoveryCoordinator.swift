@@ -2,14 +2,18 @@ public import Foundation
 public import Logging
 public import ServiceLifecycle
 
-/// Failure detection and recovery: analyses the topology after every probe (and at least once
-/// a second), re-probes a cluster at once while its primary's fate is open, and runs the
-/// recoveries the gates allow, at most one per cluster.
+/// Failure detection and recovery: analyses the clusters whose facts changed when a probe
+/// changes what the analysis reads (and every changed cluster once a second), re-probes a
+/// cluster at once while its primary's fate is open, and runs the recoveries the gates allow,
+/// at most one per cluster.
 public actor RecoveryCoordinator: Service {
     let environment: RecoveryEnvironment
     private var latest: [AnalysisEntry] = []
     private var blocked: [InstanceKey: BlockedRecovery] = [:]
     private var review = AnalysisReview()
+    /// Findings per cluster, re-made for the clusters whose facts changed.
+    private var cache = AnalysisCache()
+    private var lastFilterCheck = ContinuousClock.now
     /// Clusters (by system identifier, else name) with a recovery (or a switchover or a
     /// relocation) running in this process.
     var inFlight: Set<String> = []
@@ -25,6 +29,7 @@ public actor RecoveryCoordinator: Service {
     private var loggedSkips: [InstanceKey: String] = [:]
     /// Unmatched cluster filters are reported only after discovery had this long.
     static let filterCheckDelay: Duration = .seconds(60)
+    static let filterCheckInterval: Duration = .seconds(10)
     static let purgeInterval: Duration = .seconds(3600)
 
     /// While a primary's fate is open, its cluster is re-probed this often.
@@ -100,7 +105,6 @@ public actor RecoveryCoordinator: Service {
     }
 
     private func pass() async {
-        let snapshot = await environment.topology.state.snapshot()
         // Unreadable downtimes: analyse with the last ones read, and let no automated recovery
         // start until they can be read (`facts`).
         let downtimes: [Downtime]
@@ -112,35 +116,58 @@ public actor RecoveryCoordinator: Service {
             downtimes = lastDowntimes
             downtimeReadError = "\(error)"
         }
-        let context = Analyzer.Context(
-            downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0.endsAt) }) { a, _ in a },
-            reasonableReplicationLagSeconds: Double(environment.configuration.analysis.reasonableReplicationLagSeconds))
-        let configuration = environment.configuration
+        let state = environment.topology.state
+        var delta = await state.takeAnalysisDelta()
+        func context(_ snapshot: TopologySnapshot) -> Analyzer.Context {
+            Analyzer.Context(
+                downtimes: Dictionary(downtimes.map { (snapshot.canonical($0.key), $0.endsAt) }) { a, _ in a },
+                reasonableReplicationLagSeconds: Double(environment.configuration.analysis.reasonableReplicationLagSeconds))
+        }
+        if delta.clusters != nil, !cache.isCurrent(context(delta.snapshot)) {
+            delta = await state.takeAnalysisDelta(all: true)
+        }
+        let analysed = cache.update(delta, context(delta.snapshot))
+        // The delta holds the changed clusters only; what looks across clusters (aliases,
+        // hook events, gates) reads the whole topology, fetched once and only when needed.
+        var whole: TopologySnapshot? = delta.clusters == nil ? delta.snapshot : nil
         var review = self.review
-        let entries = await review.apply(Analyzer.analyze(snapshot, context),
-                                         clusterAlias: { ClusterAliases.alias(of: $0, in: snapshot, configuration: configuration) },
+        let aliasSource = review.hasUnreviewed(analysed) ? await wholeSnapshot(&whole) : delta.snapshot
+        let configuration = environment.configuration
+        let entries = await review.apply(analysed,
+                                         clusterAlias: { ClusterAliases.alias(of: $0, in: aliasSource, configuration: configuration) },
                                          plugins: environment.plugins)
         self.review = review
         if entries != latest {
             logChanges(from: latest, to: entries)
-            announceSplitBrain(from: latest, to: entries, snapshot)
+            if Self.newSplitBrains(from: latest, to: entries) { announceSplitBrain(from: latest, to: entries, await wholeSnapshot(&whole)) }
         }
         latest = entries
-        logUnmatchedFilters(snapshot)
+        if ContinuousClock.now - started > Self.filterCheckDelay, ContinuousClock.now - lastFilterCheck >= Self.filterCheckInterval {
+            lastFilterCheck = .now
+            logUnmatchedFilters(await wholeSnapshot(&whole))
+        }
         DaemonMetrics.analysis(entries)
-        if probeWhileUndecided(entries, snapshot) { scheduleEmergentPass() }
+        if probeWhileUndecided(entries) { scheduleEmergentPass() }
         let actionable = Set(entries.filter(\.isActionable).map(\.instance))
         blocked = blocked.filter { actionable.contains($0.key) }
         for entry in entries where entry.isActionable {
-            _ = await consider(entry, snapshot: snapshot, manual: nil)
+            _ = await consider(entry, snapshot: await wholeSnapshot(&whole), manual: nil)
         }
         loggedSkips = loggedSkips.filter { actionable.contains($0.key) }
+    }
+
+    /// `cached`, else the topology's snapshot, kept in `cached`.
+    private func wholeSnapshot(_ cached: inout TopologySnapshot?) async -> TopologySnapshot {
+        if let cached { return cached }
+        let taken = await environment.topology.state.snapshot()
+        cached = taken
+        return taken
     }
 
     /// A cluster filter that matches none of the clusters known (once the first discovery had
     /// time to finish) is most likely a typo or an alias that never came: logged once.
     private func logUnmatchedFilters(_ snapshot: TopologySnapshot) {
-        guard ContinuousClock.now - started > Self.filterCheckDelay, !snapshot.graph.clusterNames.isEmpty else { return }
+        guard !snapshot.graph.clusterNames.isEmpty else { return }
         let configuration = environment.configuration
         let clusters = snapshot.graph.clusterNames.map { ($0, ClusterAliases.alias(of: $0, in: snapshot, configuration: configuration)) }
         for (key, list) in [("RecoverMasterClusterFilters", configuration.recovery.recoverPrimaryClusterFilters),
@@ -173,6 +200,12 @@ public actor RecoveryCoordinator: Service {
         }
     }
 
+    /// Whether `new` has a `SplitBrain` on a system identifier `old` had none on.
+    static func newSplitBrains(from old: [AnalysisEntry], to new: [AnalysisEntry]) -> Bool {
+        let known = Set(old.filter { $0.code == .splitBrain }.compactMap(\.systemIdentifier))
+        return new.contains { $0.code == .splitBrain && !known.contains($0.systemIdentifier ?? "") }
+    }
+
     /// `SplitBrain` changes nothing by itself, but it is loud: every new occurrence (per system
     /// identifier) runs `OnFailureDetectionProcesses` with `ORC_FAILURE_TYPE=SplitBrain`.
     private func announceSplitBrain(from old: [AnalysisEntry], to new: [AnalysisEntry], _ snapshot: TopologySnapshot) {
@@ -199,12 +232,12 @@ public actor RecoveryCoordinator: Service {
     /// every `InstancePollSeconds`, so the standbys' loss of it is seen within milliseconds.
     /// Returns whether some fate is still open (the caller analyses again shortly, whether or
     /// not new probe results arrive).
-    private func probeWhileUndecided(_ entries: [AnalysisEntry], _ snapshot: TopologySnapshot) -> Bool {
+    private func probeWhileUndecided(_ entries: [AnalysisEntry]) -> Bool {
         let now = ContinuousClock.now
         var undecided = false
         for entry in entries where [.unreachablePrimary, .deadPrimary, .deadPrimaryAndSomeStandbys, .deadPrimaryAndStandbys,
                                       .deadIntermediatePrimary].contains(entry.code) {
-            guard let lastSeen = snapshot.records[entry.instance]?.lastSeen,
+            guard let lastSeen = entry.lastSeen,
                   Date().timeIntervalSince(lastSeen) < Self.emergentProbeWindow,
                   !inFlight.contains(clusterIdentity(entry)) else { continue }
             undecided = true

@@ -19,6 +19,11 @@ public struct TopologyGraph: Sendable {
     }
 
     public let nodes: [InstanceKey: Node]
+    /// Cluster name → its members, sorted; built once with the graph, so a cluster's members
+    /// cost a lookup, not a scan of the fleet.
+    private let membersByCluster: [String: [InstanceKey]]
+    /// Cluster name → the quarantined instances reported under it (they have no node).
+    public let quarantinedByCluster: [String: [InstanceKey]]
 
     public init(records: [InstanceKey: InstanceRecord], aliases: [InstanceKey: InstanceKey], defaultPort: Int) {
         let members = records.filter { $0.value.quarantine == nil }
@@ -50,6 +55,9 @@ public struct TopologyGraph: Sendable {
                               clusterName: root.description, depth: depth, upstreamUnknown: unknown.contains(key))
         }
         self.nodes = nodes
+        membersByCluster = Dictionary(grouping: nodes) { $0.value.clusterName }.mapValues { $0.map(\.key).sorted() }
+        let quarantined = records.values.compactMap { record in record.quarantine.map { (cluster: $0.clusterName, key: record.key) } }
+        quarantinedByCluster = Dictionary(grouping: quarantined, by: \.cluster).mapValues { $0.map(\.key).sorted() }
     }
 
     /// `candidate` if it is another known member with the same system identifier.
@@ -60,9 +68,7 @@ public struct TopologyGraph: Sendable {
         return candidate
     }
 
-    public var clusterNames: [String] { Array(Set(nodes.values.map(\.clusterName))).sorted() }
+    public var clusterNames: [String] { membersByCluster.keys.sorted() }
 
-    public func members(of cluster: String) -> [InstanceKey] {
-        nodes.filter { $0.value.clusterName == cluster }.map(\.key).sorted()
-    }
+    public func members(of cluster: String) -> [InstanceKey] { membersByCluster[cluster] ?? [] }
 }

@@ -25,8 +25,9 @@ public final class TopologyService: Service, Sendable {
     private let commandSink: AsyncStream<Command>.Continuation
     private let wakeups = Mutex<[InstanceKey: SocketPoller.Interruption]>([:])
     private let discoverySlots: AsyncLimiter
-    /// Ticks after every recorded probe, coalesced (the newest only): the analyzer's trigger,
-    /// so failure detection reacts to evidence instead of waiting for a timer.
+    /// Ticks when a probe changed what the analysis reads beyond positions and lag
+    /// (`TopologyState.Action.analyse`), coalesced (the newest only): the analyzer's trigger,
+    /// so failure detection reacts to evidence instead of waiting for its periodic pass.
     public let probeEvents: AsyncStream<Void>
     private let probeSignal: AsyncStream<Void>.Continuation
     private let plugins: (any TopologyPluginDispatch)?
@@ -131,7 +132,7 @@ public final class TopologyService: Service, Sendable {
             case .added(let added):
                 logger.info("discovered \(added) (\(probe.isPrimary ? "primary" : "standby"), PostgreSQL \(probe.version))")
                 commandSink.yield(.poll(added))
-                await perform(await state.neighboursToDiscover(added))
+                await perform(await state.neighboursToDiscover(added) + [.analyse])
                 return await known(added, asked: key)
             case .alias(let canonical):
                 logger.debug("discovery: \(key) is \(canonical)")
@@ -261,7 +262,6 @@ public final class TopologyService: Service, Sendable {
                 if !actions.isEmpty { logger.warning("lost contact with \(key): \(error.message)") }
                 await perform(actions)
             }
-            probeSignal.yield()
             await prober.waitUntilNextProbe(next, interruption: wakeup)
         }
     }
@@ -273,6 +273,8 @@ public final class TopologyService: Service, Sendable {
                 commandSink.yield(.discover(key, admission))
             case .reprobe(let key):
                 wake(key)
+            case .analyse:
+                probeSignal.yield()
             }
         }
     }

@@ -29,6 +29,10 @@ public actor TopologyState {
     public enum Action: Sendable, Equatable {
         case discover(InstanceKey, Admission)
         case reprobe(InstanceKey)
+        /// Something the analysis reads besides positions and lag changed (reachability, role,
+        /// links, the WAL receiver's state, settings, identity): analyse now rather than at
+        /// the next periodic pass.
+        case analyse
     }
 
     public struct RoleChange: Sendable {
@@ -42,6 +46,10 @@ public actor TopologyState {
     private var aliases: [InstanceKey: InstanceKey] = [:]
     private var graphCache: TopologyGraph?
     private var dirty: Set<InstanceKey> = []
+    /// Instances probed since the analyzer last asked (see `takeAnalysisDelta`).
+    private var analysisTouched: Set<InstanceKey> = []
+    /// Cluster membership may have changed since then: the analyzer looks at every cluster.
+    private var analysisNeedsAll = true
     /// When each record was last handed to the store: unchanged records are re-saved only
     /// this often, so a thousand instances polled every second do not mean a thousand writes.
     private var savedAt: [InstanceKey: Date] = [:]
@@ -87,6 +95,34 @@ public actor TopologyState {
         return built
     }
 
+    /// Links changed: the graph is rebuilt when next read, and the analyzer looks at every
+    /// cluster (membership may have moved).
+    private func graphChanged() {
+        graphCache = nil
+        analysisNeedsAll = true
+    }
+
+    // MARK: Analysis
+
+    /// The clusters whose facts changed since the analyzer last asked, with their records; all
+    /// of them when `all`, or when cluster membership may have changed. Clears what it hands
+    /// out: the recovery coordinator is its one reader.
+    public func takeAnalysisDelta(all: Bool = false) -> TopologyDelta {
+        defer {
+            analysisTouched = []
+            analysisNeedsAll = false
+        }
+        if all || analysisNeedsAll { return TopologyDelta(clusters: nil, snapshot: snapshot()) }
+        let graph = self.graph
+        let clusters = Set(analysisTouched.compactMap { graph.nodes[$0]?.clusterName ?? records[$0]?.quarantine?.clusterName })
+        var part: [InstanceKey: InstanceRecord] = [:]
+        for cluster in clusters {
+            for key in graph.members(of: cluster) + (graph.quarantinedByCluster[cluster] ?? []) { part[key] = records[key] }
+        }
+        return TopologyDelta(clusters: clusters,
+                             snapshot: TopologySnapshot(records: part, graph: graph, aliases: aliases, pluginClusterAliases: pluginClusterAliases))
+    }
+
     // MARK: Joining
 
     /// Whether a candidate is worth probing now (not known, not recently rejected).
@@ -104,7 +140,7 @@ public actor TopologyState {
             // Bounded: spellings come from what servers report, and each costs a lookup entry.
             if aliases.count(where: { $0.value == twin.key }) < Self.maxAliasesPerInstance {
                 aliases[key] = twin.key
-                graphCache = nil
+                graphChanged()
                 attachStandbys()
             }
             return .alias(of: twin.key)
@@ -128,7 +164,7 @@ public actor TopologyState {
         apply(probe, latency: latency, to: &record)
         record.lastUpstream = attachedUpstream(key, probe)
         records[key] = record
-        graphCache = nil
+        graphChanged()
         attachStandbys()
         proveStandbys(of: key)
         if let up = graph.nodes[key]?.upstream { proveStandbys(of: up) }
@@ -194,7 +230,10 @@ public actor TopologyState {
             linksChanged = true
             material = true
         }
+        let urgent = material || record.probe?.walReceiver?.status != probe.walReceiver?.status
+            || record.probe?.replayPaused != probe.replayPaused
         apply(probe, latency: latency, to: &record)
+        analysisTouched.insert(key)
         if record.quarantine == nil {
             // Kept when it becomes a primary or loses its upstream: where it came from.
             if let attached = attachedUpstream(key, probe), attached != record.lastUpstream {
@@ -204,12 +243,13 @@ public actor TopologyState {
         }
         records[key] = record
         markDirty(key, material: material)
-        if roleChanged || linksChanged { graphCache = nil }
+        if roleChanged || linksChanged { graphChanged() }
         if roleChanged { noteRoleChange(record) }
+        let analyse: [Action] = urgent || linksChanged ? [.analyse] : []
         // A quarantined instance's links are not followed: it is not trusted as a witness.
-        guard record.quarantine == nil else { return [] }
+        guard record.quarantine == nil else { return analyse }
         proveStandbys(of: key)
-        return neighboursToDiscover(key, probe)
+        return neighboursToDiscover(key, probe) + analyse
     }
 
     /// Records, for each standby under `upstream` in the graph, that `upstream`'s last probe
@@ -248,9 +288,11 @@ public actor TopologyState {
         record.lastError = error
         record.lastLatency = latency
         records[key] = record
+        analysisTouched.insert(key)
         markDirty(key, material: wasValid)
-        guard wasValid, let node = graph.nodes[key] else { return [] }
-        return ([node.upstream].compactMap { $0 } + node.downstream).map { .reprobe($0) }
+        guard wasValid else { return [] }
+        let neighbours = graph.nodes[key].map { [$0.upstream].compactMap { $0 } + $0.downstream } ?? []
+        return neighbours.map { .reprobe($0) } + [.analyse]
     }
 
     private func markDirty(_ key: InstanceKey, material: Bool) {
@@ -356,7 +398,7 @@ public actor TopologyState {
         aliases = aliases.filter { $0.value != key }
         dirty.remove(key)
         removed.insert(key)
-        graphCache = nil
+        graphChanged()
         return true
     }
 
@@ -401,6 +443,13 @@ public actor TopologyState {
 }
 
 /// An immutable view of the topology at one moment, for the API, analysis and recovery.
+/// What the analyzer re-reads: the clusters whose facts changed (nil: all), and a snapshot
+/// holding at least their records (and the instances quarantined under them).
+public struct TopologyDelta: Sendable {
+    public var clusters: Set<String>?
+    public var snapshot: TopologySnapshot
+}
+
 public struct TopologySnapshot: Sendable {
     public let records: [InstanceKey: InstanceRecord]
     public let graph: TopologyGraph
