@@ -41,6 +41,37 @@ struct RecoveryDaemonTests {
         }
     }
 
+    @Test("a stop (SIGTERM) during a recovery waits for it: the failover completes and is recorded successful, not interrupted")
+    func stopWaitsForRecovery() async throws {
+        try await PGTopology.with(TopologySpec(standbys: 2)) { topology in
+            let port = try freePort()
+            let database = RecoveryFixture.scratchPath("orchestrator.sqlite3")
+            let hookStarted = RecoveryFixture.scratchPath("hook.started")
+            defer {
+                for suffix in ["", "-wal", "-shm"] { unlink(database + suffix) }
+                unlink(hookStarted)
+            }
+            // The pre-failover hook takes 2 s: the daemon is told to stop while it runs.
+            let (daemon, config) = try start(topology, port: port, database: database,
+                                             extra: ", \"PreFailoverProcesses\": [\"touch \(hookStarted); sleep 2\"]")
+            defer {
+                ChildProcess.signal(daemon.process.pid, SIGKILL)
+                unlink(config)
+            }
+            try await eventually("three instances known") { (try await get("\(daemon.base)/all-instances") as? [Any])?.count == 3 }
+            await topology.primary.killPostmaster()
+            try await eventually("the pre-failover hook runs") { FileManager.default.fileExists(atPath: hookStarted) }
+            ChildProcess.signal(daemon.process.pid, SIGTERM)
+            #expect(await ChildProcess.wait(daemon.process.pid) == .exited(0))
+            #expect(daemon.process.output().contains("waiting up to"), "\(daemon.process.output().suffix(2000))")
+            let recoveries = try await Backend.open(path: database).recoveries(.all, limit: 10)
+            #expect(recoveries.map(\.status) == [.successful], "\(recoveries.map { "\($0.status) \($0.errors)" })")
+            var primaries = 0
+            for standby in topology.standbys where !(try await RecoveryFixture.isInRecovery(standby)) { primaries += 1 }
+            #expect(primaries == 1)
+        }
+    }
+
     @Test("a daemon killed mid-recovery neither repeats nor forgets it; after an acknowledgement, exactly one promotion")
     func restartMidRecovery() async throws {
         try await PGTopology.with(TopologySpec(standbys: 2)) { topology in

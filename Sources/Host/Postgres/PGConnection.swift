@@ -68,11 +68,11 @@ public actor PGConnection {
     /// the connection closing: a backend that exits, a server that stops) or the deadline.
     /// True if the socket became readable. This is how a dead server is noticed at once
     /// instead of at the next poll.
-    /// `interruption` ends the wait early from elsewhere. Without an open, idle connection
-    /// this is a plain wait for the deadline (or the interruption).
-    func waitForServerActivity(until deadline: ContinuousClock.Instant, interruption: SocketPoller.Interruption? = nil) async -> Bool {
+    /// `wakeup` ends the wait early from elsewhere. Without an open, idle connection this is a
+    /// plain wait for the deadline (or the wake-up).
+    func waitForServerActivity(until deadline: ContinuousClock.Instant, wakeup: PGWakeup? = nil) async -> Bool {
         let fd: Int32 = if !busy, let conn, PQstatus(conn) == CONNECTION_OK { PQsocket(conn) } else { -1 }
-        return await SocketPoller.shared.wait(fd: fd, for: .read, until: deadline, interruption: interruption) == .ready
+        return await SocketPoller.shared.wait(fd: fd, for: .read, until: deadline, interruption: wakeup) == .ready
     }
 
     /// Runs one statement with `$1…$n` parameters through the extended protocol

@@ -17,6 +17,8 @@ public actor RecoveryCoordinator: Service {
     /// Clusters (by system identifier, else name) with a recovery (or a switchover or a
     /// relocation) running in this process.
     var inFlight: Set<String> = []
+    /// Recoveries running in this process, by UID: waited for at shutdown.
+    private var running: [String: Task<RecoveryRecord, Never>] = [:]
     private var lastEmergentProbe: [InstanceKey: ContinuousClock.Instant] = [:]
     private var emergentPassScheduled = false
     private var passRunning = false
@@ -31,6 +33,9 @@ public actor RecoveryCoordinator: Service {
     static let filterCheckDelay: Duration = .seconds(60)
     static let filterCheckInterval: Duration = .seconds(10)
     static let purgeInterval: Duration = .seconds(3600)
+    /// How long a stop waits for recoveries in flight: a failover takes well under a second,
+    /// a switchover at most its catch-up and promotion timeouts.
+    static let shutdownWait: Duration = .seconds(30)
 
     /// While a primary's fate is open, its cluster is re-probed this often.
     static let emergentProbeInterval: Duration = .milliseconds(50)
@@ -56,8 +61,8 @@ public actor RecoveryCoordinator: Service {
 
     public func run() async throws {
         await concludeInterrupted()
-        // Stops at shutdown; a recovery already running goes on in its own task until the
-        // process exits (a later start concludes it as interrupted if it did not finish).
+        // Analysis stops at shutdown; a recovery already running is waited for (bounded),
+        // while the topology service, which stops after this one, still probes.
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -79,6 +84,7 @@ public actor RecoveryCoordinator: Service {
                 group.cancelAll()
             }
         }
+        await waitForRecoveries()
     }
 
     // MARK: Reading
@@ -354,20 +360,47 @@ public actor RecoveryCoordinator: Service {
         let environment = self.environment
         let journal = RecoveryJournal(registered, backend: environment.backend, logger: environment.logger,
                                       finishes: environment.finishes)
-        return Task.detached {
+        let task = Task.detached {
             let started = ContinuousClock.now
             await journal.step("registered by \(environment.hostname) (\(label))")
             await flow(journal)
             let final = await journal.record
             DaemonMetrics.recovered(type: final.analysis.code.rawValue, result: final.status.rawValue, seconds: (ContinuousClock.now - started).seconds)
             for key in final.participating { environment.topology.reprobe(key) }
-            await self.finished(identity)
+            await self.finished(identity, uid: final.uid)
             return final
         }
+        running[registered.uid] = task
+        return task
     }
 
-    func finished(_ identity: String) {
+    func finished(_ identity: String, uid: String? = nil) {
         inFlight.remove(identity)
+        if let uid { running[uid] = nil }
+    }
+
+    /// At shutdown: waits for the recoveries in flight, at most `shutdownWait`. One still
+    /// running then is cut off by the exit and concluded as interrupted at the next start.
+    private func waitForRecoveries() async {
+        let tasks = Array(running.values)
+        guard !tasks.isEmpty else { return }
+        environment.logger.notice("stopping: waiting up to \(Self.shutdownWait.components.seconds) s for \(tasks.count) recovery(ies) in flight")
+        let ended = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for task in tasks { _ = await task.value }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.shutdownWait)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !ended {
+            environment.logger.warning("stopping with \(running.count) recovery(ies) still running; the next start concludes them as interrupted")
+        }
     }
 
     private func facts(for entry: AnalysisEntry, snapshot: TopologySnapshot, identity: String) async -> RecoveryGates.Facts {

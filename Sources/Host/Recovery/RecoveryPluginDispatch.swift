@@ -5,10 +5,8 @@ public import HookAPI
 /// `postGracefulTakeover`, `demote`). The plugin host runs every plugin registered for the
 /// point in its order and contains their failures; the coordinator records `steps` and, at
 /// the `pre*` points, aborts on `veto`.
-public protocol RecoveryPluginDispatch: Sendable {
+public protocol RecoveryPluginDispatch: AnalysisPluginDispatch {
     func run(_ point: HookPoint, event: RecoveryEvent) async -> PluginPointOutcome
-    /// The `analysis` point: keep (`.proceed`), `.suppress` or `.raise` an analysis entry.
-    func review(analysis event: AnalysisEvent) async -> PluginAnswer
 }
 
 extension RecoveryPluginDispatch {

@@ -52,14 +52,14 @@ actor InstanceProber {
         }
     }
 
-    /// Waits until the deadline, the interruption, or the server closing the idle connection
+    /// Waits until the deadline, the wake-up, or the server closing the idle connection
     /// (it went away: probe again at once). One registration with the poller, no extra tasks:
     /// a thousand instances wait like this all the time.
-    func waitUntilNextProbe(_ deadline: ContinuousClock.Instant, interruption: SocketPoller.Interruption) async {
+    func waitUntilNextProbe(_ deadline: ContinuousClock.Instant, wakeup: PGWakeup) async {
         if let connection {
-            _ = await connection.waitForServerActivity(until: deadline, interruption: interruption)
+            _ = await connection.waitForServerActivity(until: deadline, wakeup: wakeup)
         } else {
-            _ = await SocketPoller.shared.wait(fd: -1, for: .read, until: deadline, interruption: interruption)
+            await wakeup.sleep(until: deadline)
         }
     }
 

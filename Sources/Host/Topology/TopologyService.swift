@@ -23,7 +23,7 @@ public final class TopologyService: Service, Sendable {
     private let logger: Logger
     private let commands: AsyncStream<Command>
     private let commandSink: AsyncStream<Command>.Continuation
-    private let wakeups = Mutex<[InstanceKey: SocketPoller.Interruption]>([:])
+    private let wakeups = Mutex<[InstanceKey: PGWakeup]>([:])
     private let discoverySlots: AsyncLimiter
     /// Ticks when a probe changed what the analysis reads beyond positions and lag
     /// (`TopologyState.Action.analyse`), coalesced (the newest only): the analyzer's trigger,
@@ -244,7 +244,7 @@ public final class TopologyService: Service, Sendable {
     // MARK: Polling
 
     private func pollLoop(_ key: InstanceKey) async {
-        let wakeup = SocketPoller.Interruption()
+        let wakeup = PGWakeup()
         wakeups.withLock { $0[key] = wakeup }
         defer { wakeups.withLock { if $0[key] === wakeup { $0[key] = nil } } }
         // The prober's connection closes when the loop ends and the prober goes away.
@@ -262,7 +262,7 @@ public final class TopologyService: Service, Sendable {
                 if !actions.isEmpty { logger.warning("lost contact with \(key): \(error.message)") }
                 await perform(actions)
             }
-            await prober.waitUntilNextProbe(next, interruption: wakeup)
+            await prober.waitUntilNextProbe(next, wakeup: wakeup)
         }
     }
 

@@ -15,7 +15,7 @@ struct AnalysisReview: Sendable {
     /// A raise to a code this daemon does not know keeps the entry, its description prefixed
     /// with the plugin's code, so a site-specific label never changes what recovery does.
     mutating func apply(_ entries: [AnalysisEntry], clusterAlias: (String) -> String,
-                        plugins: any RecoveryPluginDispatch) async -> [AnalysisEntry] {
+                        plugins: any AnalysisPluginDispatch) async -> [AnalysisEntry] {
         var current: [String: PluginAnswer] = [:]
         var result: [AnalysisEntry] = []
         for entry in entries {
