@@ -1,4 +1,5 @@
-/// `analysis`: the analyzer produced an entry (SPEC §3 codes such as `DeadPrimary`).
+/// `analysis`: the analyzer produced an entry (codes such as `DeadPrimary`: docs/failover.md,
+/// "Analysis codes").
 ///
 /// Answers: `.proceed` (keep it), `.suppress(reason)` (drop it: no recovery, not listed as a
 /// problem), `.raise(code, reason)` (replace its code, e.g. escalate `StandbyLagging` to a

@@ -1,5 +1,6 @@
-/// The places where plugins and hooks run, in the vocabulary of SPEC §6. What each point does
-/// with answers and with failing plugins is on `accepts(_:)` (HookPoint+Semantics.swift).
+/// The places where plugins and hooks run (docs/plugins.md, "Points, events and answers").
+/// What each point does with answers and with failing plugins is on `accepts(_:)`
+/// (HookPoint+Semantics.swift).
 public enum HookPoint: String, Sendable, Hashable, CaseIterable, Codable {
     /// An instance was probed and recorded.
     case discovery

@@ -1,4 +1,4 @@
-/// What a plugin is asked about: one event per extension point (SPEC §6).
+/// What a plugin is asked about: one event per extension point (docs/plugins.md, "Events").
 public enum PluginEvent: Sendable, Hashable {
     case discovery(DiscoveryEvent)
     case clusterName(ClusterNameEvent)

@@ -8,7 +8,7 @@ struct ProxySQLRewirePlanTests {
     static let new = InstanceKey(host: "10.0.0.2", port: 5432)
     static let other = InstanceKey(host: "db-3.example", port: 5433)
 
-    @Test("the reference's sequence, one statement each, literals quoted")
+    @Test("the documented sequence, one statement each, literals quoted")
     func sequence() throws {
         let plan = try ProxySQLRewirePlan.rewire(writerHostgroup: 10, readerHostgroup: 20, newPrimary: Self.new, oldPrimary: Self.old,
                                                  standbys: [Self.new, Self.other, Self.other], tag: "orc:it's")

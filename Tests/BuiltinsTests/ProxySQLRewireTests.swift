@@ -69,7 +69,8 @@ struct ProxySQLRewireTests {
             #expect(first.succeeded && second.succeeded, "\(first)\n\(second)")
             #expect(second.attempts.count == 1)
             #expect(try await Self.tables(standIn) == after)
-            // The lab's re-run: nothing left to delete in W, the upserts and the fence re-apply.
+            // As on a real ProxySQL: nothing left to delete in W, the upserts and the fence
+            // re-apply.
             let changes = second.attempts[0].statements.map(\.result).dropFirst().prefix(4)
             #expect(Array(changes) == [.ok(commandTag: "DELETE 0"), .ok(commandTag: "INSERT 0 1"), .ok(commandTag: "INSERT 0 1"),
                                        .ok(commandTag: "UPDATE 1")])

@@ -3,8 +3,8 @@ import Host
 import PGTestKit
 import Testing
 
-/// The stand-in must answer as ProxySQL's PostgreSQL admin port does (reference §4, §9), or the
-/// rewire tests prove nothing about a real ProxySQL.
+/// The stand-in must answer as ProxySQL's PostgreSQL admin port does (docs/testing-proxysql.md,
+/// "What it reproduces"), or the rewire tests prove nothing about a real ProxySQL.
 @Suite("ProxySQL stand-in answers like ProxySQL's admin port")
 struct ProxySQLStandInTests {
     static let insert = "INSERT INTO pgsql_servers (hostgroup_id, hostname, port, comment) VALUES (10, '127.0.0.1', 35432, 'pg-primary')"

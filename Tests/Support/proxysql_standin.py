@@ -2,26 +2,27 @@
 """A stand-in for ProxySQL's PostgreSQL admin interface (admin-pgsql_ifaces, default 6132).
 
 ProxySQL cannot be installed on the project machines (no Debian or PyPI package), so the tests of
-the built-in ProxySQL rewire talk to this server instead. It answers the way ProxySQL 3.0 answers,
-as recorded in /work/shared/reference/proxysql.md (section numbers below refer to it):
+the built-in ProxySQL rewire talk to this server instead. It answers the way ProxySQL 3.0 answers;
+docs/testing-proxysql.md ("What it reproduces") states each behaviour below:
 
 * PostgreSQL wire protocol v3. SSLRequest and GSSENCRequest are answered 'N' (a ProxySQL with
   TLS off); SCRAM-SHA-256 authentication by default (ProxySQL's pgsql-authentication_method),
-  md5 or cleartext on request; a wrong password fails with ProxySQL's FATAL text (§4.6).
+  md5 or cleartext on request; a wrong password fails with ProxySQL's FATAL text.
 * Simple query only. Parse/Bind/Describe/Execute are dropped silently and the Sync that follows
-  gets `ERROR: Feature not supported`, SQLSTATE 0A000 (§4.1).
+  gets `ERROR: Feature not supported`, SQLSTATE 0A000.
 * One statement per Query message: the text is run through SQLite's prepare, which compiles
-  the first statement and drops the rest without a word (§4.2).
-* SQLite dialect, every result column typed text (OID 25), NULL sent as NULL (§4.4).
+  the first statement and drops the rest without a word.
+* SQLite dialect, every result column typed text (OID 25), NULL sent as NULL.
 * Tags `INSERT 0 n`, `UPDATE n` (rows matched), `DELETE n`, `SELECT n`; admin commands answer
   with their first word (`LOAD`, `SAVE`); BEGIN/COMMIT/ROLLBACK are acknowledged, ignored,
-  and tagged with the first word minus its last letter (`BEGI`, `ROLLBAC`) (§4.5, §4.7).
-* Errors: severity ERROR, SQLSTATE 28000, message `ProxySQL Admin Error: <SQLite message>` (§4.6).
+  and tagged with the first word minus its last letter (`BEGI`, `ROLLBAC`).
+* Errors: severity ERROR, SQLSTATE 28000, message `ProxySQL Admin Error: <SQLite message>`.
 * Tables pgsql_servers / runtime_pgsql_servers and pgsql_replication_hostgroups /
-  runtime_pgsql_replication_hostgroups with ProxySQL's columns, checks, defaults and keys
-  (§1.1), a `disk` schema in a file (proxysql.db), and the PGSQL SERVERS LOAD/SAVE commands of
-  §1.2. Runtime omits OFFLINE_HARD servers (§5.1 step 7). On start the memory and runtime
-  layers are loaded from disk, as a ProxySQL restart without --initial does (§9).
+  runtime_pgsql_replication_hostgroups with ProxySQL's columns, checks, defaults and keys,
+  a `disk` schema in a file (proxysql.db), and the PGSQL SERVERS LOAD/SAVE commands that move
+  rows between the memory, runtime and disk layers. Runtime omits OFFLINE_HARD servers. On
+  start the memory and runtime layers are loaded from disk, as a ProxySQL restart without
+  --initial does.
 
 Not reproduced: TLS, the monitor (health checks, read-only moves, SHUNNED), stats tables,
 users/query rules/variables modules, LOAD ... FROM CONFIG (there is no config file).
@@ -50,7 +51,7 @@ PROTOCOL_V3 = 196608
 TEXT_OID = 25
 
 # include/ProxySQL_Admin_Tables_Definitions.h (v3.0). The space in "'OFFLINE_SOFT', 'OFFLINE_HARD'"
-# is ProxySQL's: it shows in the CHECK error text the lab recorded (§4.6).
+# is ProxySQL's: it shows in the CHECK error text a real ProxySQL answers.
 SERVERS_COLUMNS = """(
     hostgroup_id INT CHECK (hostgroup_id>=0) NOT NULL DEFAULT 0,
     hostname VARCHAR NOT NULL,
@@ -72,7 +73,7 @@ REPLICATION_HOSTGROUPS_COLUMNS = """(
     comment VARCHAR NOT NULL DEFAULT '',
     UNIQUE (reader_hostgroup))"""
 
-# The tables `LOAD/SAVE PGSQL SERVERS` move between layers (§1.2).
+# The tables `LOAD/SAVE PGSQL SERVERS` move between layers.
 SERVER_TABLES = [("pgsql_servers", SERVERS_COLUMNS), ("pgsql_replication_hostgroups", REPLICATION_HOSTGROUPS_COLUMNS)]
 
 # Admin_Handler.cpp: statements acknowledged and ignored ("fix bug #1047").
@@ -108,7 +109,7 @@ class Admin:
             self.db.execute(f"INSERT INTO {target}.{prefix}{name} SELECT * FROM {source}.{name}")
 
     def load_to_runtime(self):
-        # Runtime lists no OFFLINE_HARD server (seen in the lab, §5.1 step 7).
+        # Runtime lists no OFFLINE_HARD server, as on a real ProxySQL.
         self.db.execute("DELETE FROM main.runtime_pgsql_servers")
         self.db.execute("INSERT INTO main.runtime_pgsql_servers SELECT * FROM main.pgsql_servers "
                         "WHERE UPPER(status) <> 'OFFLINE_HARD'")
@@ -121,7 +122,7 @@ class Admin:
             self.db.execute(f"INSERT INTO main.{name} SELECT * FROM main.runtime_{name}")
 
     def admin_command(self, command):
-        """The PGSQL SERVERS commands of §1.2 and their aliases; None when `command` is none of them."""
+        """The PGSQL SERVERS LOAD/SAVE commands and their aliases; None when `command` is none of them."""
         actions = {
             "LOAD PGSQL SERVERS TO RUNTIME": self.load_to_runtime,
             "LOAD PGSQL SERVERS TO RUN": self.load_to_runtime,
@@ -278,7 +279,7 @@ class Session:
         if params is None or not await self.authenticate(params.get("user", "")):
             return
         out = message(b"R", struct.pack("!I", 0))
-        # PgSQL_Protocol.cpp announces server_version 16.1 (lab: PQserverVersion() = 160001).
+        # PgSQL_Protocol.cpp announces server_version 16.1, so PQserverVersion() = 160001.
         for key, value in [("server_version", "16.1"), ("server_encoding", "UTF8"), ("client_encoding", "UTF8"),
                            ("DateStyle", "ISO, MDY"), ("standard_conforming_strings", "on"), ("integer_datetimes", "on")]:
             out += message(b"S", cstring(key) + cstring(value))

@@ -1,10 +1,11 @@
 public import HookAPI
 public import Host
 
-/// The built-in ProxySQL plugin (SPEC §7): after a promotion (`postFailover`,
-/// `postGracefulTakeover`) every endpoint of the `ProxySQL` block is rewired to the new
-/// primary; before a switchover or failover (`preGracefulTakeover`, `preFailover`) the old
-/// primary is drained (`OFFLINE_SOFT`) on the endpoints with `PreFailoverDrain`.
+/// The built-in ProxySQL plugin (docs/plugins.md, "Built-in ProxySQL rewire"): after a
+/// promotion (`postFailover`, `postGracefulTakeover`) every endpoint of the `ProxySQL` block is
+/// rewired to the new primary; before a switchover or failover (`preGracefulTakeover`,
+/// `preFailover`) the old primary is drained (`OFFLINE_SOFT`) on the endpoints with
+/// `PreFailoverDrain`.
 ///
 /// Endpoints are handled concurrently and independently; the answer notes each endpoint's
 /// outcome for the recovery steps. A failed endpoint makes the plugin fail (recorded, never

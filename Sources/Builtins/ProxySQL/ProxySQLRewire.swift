@@ -22,7 +22,8 @@ public struct ProxySQLRewire: Sendable {
     /// and for tests that wait for a failed attempt.
     public var onAttempt: (@Sendable (HostPort, ProxySQLRewireReport.Attempt) -> Void)?
 
-    /// Exponential backoff between attempts; the reference's 0.2 s doubling up to 5 s.
+    /// Exponential backoff between attempts: 0.2 s doubling up to 5 s (docs/plugins.md,
+    /// "Idempotency and retries").
     public struct RetryPolicy: Sendable {
         public var initialDelay: Duration
         public var maximumDelay: Duration

@@ -3,7 +3,7 @@ public import Host
 /// The SQL of a rewire or drain for one endpoint, and the check of what runtime must show
 /// afterwards. Pure: no I/O, so the exact text and the verification rules are unit-tested.
 ///
-/// The sequence is the desired-state one of the ProxySQL reference (§5.1, §7): every statement
+/// The sequence sets the desired state (docs/plugins.md, "The SQL sequence"): every statement
 /// is idempotent and none can hit the `(hostgroup_id, hostname, port)` primary key, so a retry
 /// may start again from the top whatever a previous attempt, the monitor or an operator left.
 /// Statements go one per simple query: ProxySQL's admin port silently drops everything after

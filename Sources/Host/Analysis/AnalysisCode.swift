@@ -1,4 +1,5 @@
-/// What the analyzer concluded about one instance (SPEC §3), in PostgreSQL vocabulary.
+/// What the analyzer concluded about one instance (docs/failover.md, "Analysis codes"), in
+/// PostgreSQL vocabulary.
 public enum AnalysisCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// Primary unreachable, every standby reachable, none still streaming from it.
     case deadPrimary = "DeadPrimary"

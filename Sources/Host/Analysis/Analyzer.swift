@@ -3,9 +3,9 @@ public import Foundation
 /// The pure core of failure detection: a topology snapshot in, analysis entries out.
 /// Deterministic (entries sorted by instance), no I/O, so every rule is table-tested.
 ///
-/// The holistic rule (SPEC §3): a primary is dead only when the daemon **and** its standbys
-/// lost it. A reachable standby whose WAL receiver still streams from it proves it alive,
-/// whatever the daemon's own probes say.
+/// The holistic rule (docs/failover.md, "The rule"): a primary is dead only when the daemon
+/// **and** its standbys lost it. A reachable standby whose WAL receiver still streams from it
+/// proves it alive, whatever the daemon's own probes say.
 public enum Analyzer {
     public struct Context: Sendable, Equatable {
         /// Instances downtimed now, with the end of their downtime.

@@ -1,7 +1,7 @@
 public import Foundation
 
 extension Configuration {
-    /// Where the daemon looks when `--config` is not given, in order (SPEC §1).
+    /// Where the daemon looks when `--config` is not given, in order (docs/config.md).
     public static let defaultSearchPaths = ["/etc/orchestrator.conf.json", "./orchestrator.conf.json"]
 
     /// Reads, parses and validates the config file at `path`. A missing or unreadable file is an

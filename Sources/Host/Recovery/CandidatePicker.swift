@@ -14,7 +14,8 @@ extension PromotionRule {
     }
 }
 
-/// Chooses the standby to promote (SPEC §4). Pure and table-tested.
+/// Chooses the standby to promote (docs/failover.md, "Steps of a primary failover", step 3).
+/// Pure and table-tested.
 ///
 /// Eligible: reachable, of the failed primary's history, not downtimed, not matching `PromotionIgnoreHostnameFilters`, not
 /// `must_not`. Order: highest received LSN (it holds the most WAL, hence every commit the old

@@ -1,11 +1,12 @@
 import Foundation
 import HookAPI
 
-/// A planned switchover (`graceful-master-takeover`, SPEC §4), after its checks passed and it
-/// was registered: `PreGracefulTakeoverProcesses` and plugins (may abort) → fence the primary
-/// read-only and end its sessions → the designated standby replays everything → the other
-/// standbys cascade from it → promote → they follow it onto the new timeline → demote the
-/// old primary into a standby of the new one → `PostGracefulTakeoverProcesses` and plugins.
+/// A planned switchover (`graceful-master-takeover`, docs/switchover.md, "Steps"), after its
+/// checks passed and it was registered: `PreGracefulTakeoverProcesses` and plugins (may
+/// abort) → fence the primary read-only and end its sessions → the designated standby replays
+/// everything → the other standbys cascade from it → promote → they follow it onto the new
+/// timeline → demote the old primary into a standby of the new one →
+/// `PostGracefulTakeoverProcesses` and plugins.
 ///
 /// Why cascade before promoting: a fenced primary still writes WAL of its own (checkpoints,
 /// standby snapshots). A standby still streaming from it could receive such a record after

@@ -1,10 +1,10 @@
 public import Foundation
 public import HookAPI
 
-/// Runs Orchestrator's shell hook lists (SPEC §5): each command of a list in order, with its
-/// `{placeholders}` substituted, through `ProcessesShellCommand -c`, with the daemon's
-/// environment plus the `ORC_*` variables, in its own process group killed at
-/// `HookTimeoutSeconds`. Every start and end becomes a recovery step, output included.
+/// Runs Orchestrator's shell hook lists (docs/failover.md, "Shell hooks"): each command of a
+/// list in order, with its `{placeholders}` substituted, through `ProcessesShellCommand -c`,
+/// with the daemon's environment plus the `ORC_*` variables, in its own process group killed
+/// at `HookTimeoutSeconds`. Every start and end becomes a recovery step, output included.
 public struct HookRunner: Sendable {
     public struct Outcome: Sendable, Equatable {
         /// The first command that failed (non-zero exit, signal, timeout, could not start).

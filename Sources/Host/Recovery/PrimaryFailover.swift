@@ -1,9 +1,10 @@
 import Foundation
 import HookAPI
 
-/// The failover of a dead primary (SPEC §4), after the recovery was registered:
-/// detection hooks → candidate → pre-failover hooks and plugins (may abort) → promote →
-/// re-point the other standbys → downtime the old primary → post-failover hooks and plugins.
+/// The failover of a dead primary (docs/failover.md, "Steps of a primary failover"), after the
+/// recovery was registered: detection hooks → candidate → pre-failover hooks and plugins (may
+/// abort) → promote → re-point the other standbys → downtime the old primary → post-failover
+/// hooks and plugins.
 /// Every step is journaled with its time.
 struct PrimaryFailover: Sendable {
     let environment: RecoveryEnvironment

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The gates an automated recovery passes, in order (SPEC §4). Pure: the coordinator gathers
-/// the facts, this decides. A manual `recover` skips the filter, switch, downtime and block
-/// period gates but never the one-at-a-time and no-second-primary gates.
+/// The gates an automated recovery passes, in order (docs/failover.md, "Gates (automated
+/// recovery), in order"). Pure: the coordinator gathers the facts, this decides. A manual
+/// `recover` skips the filter, switch, downtime and block period gates but never the
+/// one-at-a-time and no-second-primary gates.
 enum RecoveryGates {
     struct Facts: Sendable {
         var entry: AnalysisEntry

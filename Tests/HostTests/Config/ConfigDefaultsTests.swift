@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Config defaults")
 struct ConfigDefaultsTests {
-    @Test("built-in defaults match upstream, except where SPEC says otherwise")
+    @Test("built-in defaults match upstream, except where docs/config.md says otherwise")
     func builtInDefaults() {
         let config = Configuration()
         #expect(config.providerType == "postgresql")

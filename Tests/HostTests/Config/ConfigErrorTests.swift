@@ -20,7 +20,7 @@ private func expectRefusal(_ json: String, key: String, value: String, expecting
 struct ConfigErrorTests {
     // MARK: the file as a whole
 
-    @Test("the message format of the SPEC example")
+    @Test("the documented message format")
     func exampleMessage() throws {
         let error = try #require(configError(#"{"InstancePollSeconds": -1}"#))
         #expect(error.description == "orchestrator.conf.json: InstancePollSeconds: got -1, expected a whole number of seconds >= 1")
