@@ -233,10 +233,10 @@ extension APIHardeningTests {
         return false
     }
 
-    /// Sends all of `text` without ever blocking for long: false once the peer is gone, or
-    /// after 5 s without progress.
+    /// Sends all of `text` without blocking a thread (a full buffer is waited for with
+    /// `Task.sleep`): false once the peer is gone, or after 5 s without progress.
     @discardableResult
-    private func send(_ fd: Int32, _ text: String) -> Bool {
+    private func send(_ fd: Int32, _ text: String) async throws -> Bool {
         let bytes = Array(text.utf8)
         var offset = 0
         var stalled = ContinuousClock.now + .seconds(5)
@@ -246,7 +246,7 @@ extension APIHardeningTests {
                 offset += n
                 stalled = ContinuousClock.now + .seconds(5)
             } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK, ContinuousClock.now < stalled {
-                usleep(1000)
+                try await Task.sleep(for: .milliseconds(1))
             } else {
                 return false
             }
@@ -260,11 +260,11 @@ extension APIHardeningTests {
             // Slowloris: a request line, then one header byte every 200 ms, never finished.
             let slow = try #require(loopbackConnection(port, blocking: true))
             defer { close(slow) }
-            send(slow, "GET /api/health HTTP/1.1\r\nHost: x\r\n")
+            try await send(slow, "GET /api/health HTTP/1.1\r\nHost: x\r\n")
             let start = ContinuousClock.now
             var cut = false
             while ContinuousClock.now < start + .seconds(5), !cut {
-                send(slow, "X")
+                try await send(slow, "X")
                 cut = try await closedWithin(slow, .milliseconds(200))
             }
             #expect(cut, "a connection trickling its headers stayed open for 5 s")
@@ -289,8 +289,8 @@ extension APIHardeningTests {
             // idle timeout is a minute).
             let big = try #require(loopbackConnection(port, blocking: true))
             defer { close(big) }
-            #expect(send(big, "POST /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n"))
-            #expect(send(big, String(repeating: "x", count: 200_000)))
+            #expect(try await send(big, "POST /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n"))
+            #expect(try await send(big, String(repeating: "x", count: 200_000)))
             #expect(try await closedWithin(big, .seconds(10)), "the connection stayed open after 200 KB of body")
         }
     }

@@ -7,9 +7,7 @@ import Testing
 
 @Suite("OpenAPI document and route table")
 struct OpenAPITests {
-    static let docsURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/openapi.json")
+    static let docsURL = repositoryRoot.appendingPathComponent("docs/openapi.json")
 
     /// A server with every optional route on (metrics), as `orchestrator http` builds it.
     static func router(table: APIRouteTable = APIRouteTable(), _ configure: (inout Configuration) -> Void = { _ in }) throws -> Router<APIRequestContext> {

