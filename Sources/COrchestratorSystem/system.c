@@ -14,6 +14,15 @@ static void fill(const struct stat *st, csystem_file_info *info) {
     info->size = (int64_t)st->st_size;
 }
 
+int csystem_stat(const char *path, csystem_file_info *info) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        return -1;
+    }
+    fill(&st, info);
+    return 0;
+}
+
 int csystem_lstat(const char *path, csystem_file_info *info) {
     struct stat st;
     if (lstat(path, &st) != 0) {

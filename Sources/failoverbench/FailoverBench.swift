@@ -170,7 +170,7 @@ actor Writer {
                     }
                     _ = try await connection.query("INSERT INTO bench_writes DEFAULT VALUES", timeout: .milliseconds(500))
                     return (target.description, ContinuousClock.now)
-                } catch let error as PGError where error.code == .serverError {
+                } catch where error.code == .serverError {
                     continue
                 } catch {
                     await connections[index]?.close()

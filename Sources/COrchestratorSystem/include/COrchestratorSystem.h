@@ -16,7 +16,9 @@ typedef struct csystem_file_info {
     int64_t size;
 } csystem_file_info;
 
-/* lstat (a link is described, not followed) / fstat; 0 or -1 with errno. */
+/* stat (a link is followed) / lstat (a link is described, not followed) / fstat; 0 or -1
+   with errno. */
+int csystem_stat(const char *path, csystem_file_info *info);
 int csystem_lstat(const char *path, csystem_file_info *info);
 int csystem_fstat(int descriptor, csystem_file_info *info);
 

@@ -1,3 +1,4 @@
+internal import COrchestratorSystem
 import Foundation
 
 /// Reading the config file and checking referenced files, with the operating system's own
@@ -25,16 +26,16 @@ enum ConfigFileAccess {
 
     /// nil when `path` is a readable regular file, otherwise the reason.
     static func readabilityProblem(_ path: String) -> String? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return lastErrorText() }
-        if (info.st_mode & S_IFMT) == S_IFDIR { return String(cString: strerror(EISDIR)) }
+        var info = csystem_file_info()
+        guard csystem_stat(path, &info) == 0 else { return lastErrorText() }
+        if info.mode & S_IFMT == S_IFDIR { return String(cString: strerror(EISDIR)) }
         guard access(path, R_OK) == 0 else { return lastErrorText() }
         return nil
     }
 
     static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
+        var info = csystem_file_info()
+        return csystem_stat(path, &info) == 0
     }
 
     struct ReadFailure: Error {
