@@ -75,8 +75,9 @@ public enum Analyzer {
     public static func splitBrain(_ writable: [AnalysisEntry]) -> [AnalysisEntry] {
         var entries: [AnalysisEntry] = []
         for (systemIdentifier, group) in Dictionary(grouping: writable, by: { $0.systemIdentifier ?? "" }) where group.count > 1 {
+            let named = group.map(\.instance).sorted().map { ($0, $0.description) }
             for var entry in group {
-                let others = group.map(\.instance).filter { $0 != entry.instance }.sorted().map(\.description).joined(separator: ", ")
+                let others = named.filter { $0.0 != entry.instance }.map(\.1).joined(separator: ", ")
                 entry.description = "writable, and so is \(others), with the same system identifier \(systemIdentifier)"
                 entries.append(entry)
             }

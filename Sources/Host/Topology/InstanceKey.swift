@@ -49,7 +49,7 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
         self.init(host: host, port: port)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String { host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public static func < (lhs: InstanceKey, rhs: InstanceKey) -> Bool {
         (lhs.host, lhs.port) < (rhs.host, rhs.port)
@@ -65,6 +65,10 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
 
     /// Strips quotes and IPv6 brackets, lower-cases (host names are case-insensitive).
     static func normalise(_ raw: String) -> String {
+        // Already normal (the usual case, checked at every probe): nothing to strip or lower.
+        if raw.utf8.allSatisfy({ !($0 >= 65 && $0 <= 90) && $0 != 32 && $0 != 9 && $0 != 39 && $0 != 34 && $0 != 91 && $0 < 128 }) {
+            return raw
+        }
         var host = raw.trimmingCharacters(in: .whitespaces)
         while host.count >= 2, let first = host.first, first == host.last, first == "'" || first == "\"" {
             host = String(host.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)

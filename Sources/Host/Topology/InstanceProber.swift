@@ -18,6 +18,7 @@ actor InstanceProber {
     /// primary that dies between the probe and the alias query keeps its alias (recovery
     /// filters written `alias=...` must still match its failover).
     private var lastDetectedAlias: String?
+    private var memo = ProbeQuery.Memo()
 
     init(key: InstanceKey, connector: Connector, clusterAliasQuery: String = "", address: String? = nil) {
         self.key = key
@@ -37,7 +38,7 @@ actor InstanceProber {
         do {
             let (connection, identity) = try await currentConnection()
             let result = try await connection.execute(ProbeQuery.statementName, timeout: connector.queryTimeout)
-            var probe = try ProbeQuery.parse(try result.singleRow(), identity: identity, endpoint: key.description)
+            var probe = try ProbeQuery.parse(try result.singleRow(), identity: identity, endpoint: key.description, memo: &memo)
             if probe.isPrimary, !clusterAliasQuery.isEmpty {
                 // The operator's query; a failure of it must not make the instance look dead.
                 if let rows = try? await connection.query(clusterAliasQuery, timeout: connector.queryTimeout).rows {

@@ -87,7 +87,46 @@ enum ProbeQuery {
         var replayLagSeconds: Double?
     }
 
+    /// What rarely changes between two probes of an instance, decoded once per change: its
+    /// `primary_conninfo` (parsed, without secrets) and its WAL receiver. Decoding both at
+    /// every probe cost a tenth of a core at 1,000 instances polled every second.
+    struct Memo: Sendable {
+        private var conninfoRaw: String?
+        private var conninfo = ConnInfo()
+        private var conninfoText = ""
+        private var receiverRaw: String?
+        private var receiver: InstanceProbe.WalReceiver?
+
+        /// The parameters without secrets, and their text.
+        mutating func conninfo(_ text: String) -> (ConnInfo, text: String) {
+            if text != conninfoRaw {
+                conninfoRaw = text
+                // Stored, served by the API and shown to plugins: no password, sslpassword or other secret.
+                conninfo = ((try? ConnInfo(parsing: text)) ?? ConnInfo()).withoutSecrets
+                conninfoText = conninfo.text
+            }
+            return (conninfo, conninfoText)
+        }
+
+        /// The receiver row (JSON from the probe), nil when none runs or it cannot be read.
+        mutating func receiver(_ text: String?) -> InstanceProbe.WalReceiver? {
+            if text != receiverRaw {
+                receiverRaw = text
+                receiver = text.flatMap { try? JSONDecoder().decode(RawReceiver.self, from: Data($0.utf8)) }.map { raw in
+                    .init(status: raw.status ?? "", senderHost: raw.senderHost, senderPort: raw.senderPort,
+                          slotName: raw.slotName, receivedTimeline: raw.receivedTimeline)
+                }
+            }
+            return receiver
+        }
+    }
+
     static func parse(_ row: PGRow, identity: Identity, endpoint: String) throws(PGError) -> InstanceProbe {
+        var memo = Memo()
+        return try parse(row, identity: identity, endpoint: endpoint, memo: &memo)
+    }
+
+    static func parse(_ row: PGRow, identity: Identity, endpoint: String, memo: inout Memo) throws(PGError) -> InstanceProbe {
         func lsn(_ column: String) throws(PGError) -> LSN? { try row.decodeIfPresent(column, as: LSN.self) }
         let isPrimary = !(try row.decode("in_recovery", as: Bool.self))
         let receiveLSN = try lsn("receive_lsn")
@@ -108,11 +147,7 @@ enum ProbeQuery {
             }
         }
         let decoder = JSONDecoder()
-        var receiver: InstanceProbe.WalReceiver?
-        if let text = try row.text("wal_receiver"), let raw = try? decoder.decode(RawReceiver.self, from: Data(text.utf8)) {
-            receiver = .init(status: raw.status ?? "", senderHost: raw.senderHost, senderPort: raw.senderPort,
-                             slotName: raw.slotName, receivedTimeline: raw.receivedTimeline)
-        }
+        let receiver = memo.receiver(try row.text("wal_receiver"))
         let replicasText = try row.text("replicas") ?? "[]"
         guard let rawReplicas = try? decoder.decode([RawReplica].self, from: Data(replicasText.utf8)) else {
             throw PGError(.decoding, endpoint: endpoint, operation: "probe", message: "unreadable pg_stat_replication rows")
@@ -123,8 +158,7 @@ enum ProbeQuery {
                 state: r.state, sentLSN: r.sentLSN.flatMap { LSN($0) }, flushLSN: r.flushLSN.flatMap { LSN($0) },
                 replayLSN: r.replayLSN.flatMap { LSN($0) }, syncState: r.syncState, replayLagSeconds: r.replayLagSeconds?.plausible)
         }
-        // Stored, served by the API and shown to plugins: no password, sslpassword or other secret.
-        let conninfo = ((try? ConnInfo(parsing: try row.text("primary_conninfo") ?? "")) ?? ConnInfo()).withoutSecrets
+        let (conninfo, conninfoText) = memo.conninfo(try row.text("primary_conninfo") ?? "")
         return InstanceProbe(
             isPrimary: isPrimary,
             versionNumber: identity.versionNumber,
@@ -142,7 +176,7 @@ enum ProbeQuery {
             replicas: replicas,
             settings: .init(
                 synchronousStandbyNames: try row.decode("synchronous_standby_names", as: String.self),
-                primaryConnInfo: conninfo.text,
+                primaryConnInfo: conninfoText,
                 primarySlotName: try row.decode("primary_slot_name", as: String.self),
                 clusterName: try row.decode("cluster_name", as: String.self),
                 walReceiverTimeout: try row.decode("wal_receiver_timeout", as: String.self),

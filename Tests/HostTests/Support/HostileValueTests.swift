@@ -56,6 +56,21 @@ struct HostileValueTests {
         #expect(probe.replayTimestamp == nil)
     }
 
+    @Test("a probe's conninfo and WAL receiver, decoded once per change, follow every change; secrets never kept")
+    func probeMemoFollowsChanges() throws {
+        var memo = ProbeQuery.Memo()
+        let first = try ProbeQuery.parse(probeRow(["primary_conninfo": "host=10.0.0.1 port=5432 password=s3cret"]),
+                                         identity: identity, endpoint: "x:5432", memo: &memo)
+        #expect(first.settings.conninfoHost == "10.0.0.1" && !first.settings.primaryConnInfo.contains("s3cret"))
+        #expect(first.walReceiver?.status == "streaming")
+        let second = try ProbeQuery.parse(probeRow(["primary_conninfo": "host=10.0.0.2 port=5433 password=s3cret", "wal_receiver": nil]),
+                                          identity: identity, endpoint: "x:5432", memo: &memo)
+        #expect(second.settings.conninfoHost == "10.0.0.2" && second.settings.conninfoPort == 5433)
+        #expect(second.walReceiver == nil)
+        let third = try ProbeQuery.parse(probeRow(["wal_receiver": #"{"status":"waiting"}"#]), identity: identity, endpoint: "x:5432", memo: &memo)
+        #expect(third.walReceiver?.status == "waiting" && third.settings.conninfoHost == "10.0.0.1")
+    }
+
     @Test("a finite replay timestamp still gives the lag")
     func finiteReplayTimestampGivesLag() throws {
         let probe = try ProbeQuery.parse(probeRow(), identity: identity, endpoint: "x:5432")
