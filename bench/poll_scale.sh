@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Poll scale: how many instances one daemon keeps fresh at InstancePollSeconds=1.
 # 10 clusters (primary + 1 standby) = 20 real servers, each also listening on 50 loopback
-# addresses; the backend is pre-loaded with 1,000 instance records, one per address:port,
+# addresses (more clusters past 1,200 instances); the backend is pre-loaded with 1,000
+# instance records, one per address:port,
 # and the release-built daemon polls them all. Measures the daemon's CPU and RSS and the
 # probe latency it reports, after a warm-up.
 #   bench/poll_scale.sh [INSTANCES] [SECONDS] [PG_VERSION]
@@ -10,7 +11,11 @@ cd "$(dirname "$0")/.."
 INSTANCES="${1:-1000}"
 SECONDS_MEASURED="${2:-60}"
 VERSION="${3:-15}"
-CLUSTERS=10
+# PostgreSQL listens on at most 64 addresses (MAXLISTEN, the Unix socket included): beyond
+# 10 clusters x 2 servers x 60 addresses, more clusters.
+MAX_ALIASES=60
+CLUSTERS=$(( (INSTANCES + 2 * MAX_ALIASES - 1) / (2 * MAX_ALIASES) ))
+(( CLUSTERS < 10 )) && CLUSTERS=10
 ALIASES=$(( (INSTANCES + 2 * CLUSTERS - 1) / (2 * CLUSTERS) ))
 PORT="${BENCH_PORT:-3099}"
 
@@ -51,9 +56,13 @@ def rss_mb():
 def machine():
     f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
     return sum(f), f[3] + f[4]
+api_seconds = []
 def instances_now():
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/all-instances", timeout=10) as r:
-        return json.load(r)
+    started = time.monotonic()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/all-instances", timeout=120) as r:
+        data = json.load(r)
+    api_seconds.append(time.monotonic() - started)
+    return data
 for _ in range(300):
     try: urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10).read(); break
     except Exception: time.sleep(0.2)
@@ -84,4 +93,6 @@ busy = 1 - (m1[1] - m0[1]) / (m1[0] - m0[0])
 print(f"whole machine busy: {100 * busy:.0f} % of {os.cpu_count()} cores (PostgreSQL servers, daemon, sampler)")
 print(f"probe latency (last probe per instance, sampled): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms, max {latencies[-1]:.2f} ms")
 print(f"stale (>2 s since last check) {100 * sum(stale) / len(stale):.2f} %, invalid {100 * sum(invalid) / len(invalid):.2f} %")
+api_seconds.sort()
+print(f"/api/all-instances answered in: median {api_seconds[len(api_seconds) // 2]:.2f} s, max {api_seconds[-1]:.2f} s")
 PY
