@@ -36,12 +36,8 @@ struct CandidateSurvey: Sendable {
         var proofs: [InstanceKey: InstanceRecord.StreamProof] = [:]
         // A standby that connected since the primary's last probe is proven too.
         if primaryAnswers, let rows = try? await environment.operations.walSenders(failed) {
-            let claimants = keys.compactMap { key in
-                snapshot.records[key]?.probe.map { StreamMatcher.Claimant(key: key, applicationName: $0.walReceiverApplicationName,
-                                                                           address: NetworkAddress(key.host)) }
-            }
             let now = Date()
-            for key in StreamMatcher.proven(claimants, rows: rows) { proofs[key] = .init(upstream: failed, at: now) }
+            for key in StreamMatcher.proven(keys, in: snapshot.records, rows: rows) { proofs[key] = .init(upstream: failed, at: now) }
         }
         return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
             for key in keys {

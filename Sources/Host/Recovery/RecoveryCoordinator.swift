@@ -145,7 +145,8 @@ public actor RecoveryCoordinator: Service {
         self.review = review
         if entries != latest {
             logChanges(from: latest, to: entries)
-            if Self.newSplitBrains(from: latest, to: entries) { announceSplitBrain(from: latest, to: entries, await wholeSnapshot(&whole)) }
+            let splitBrains = Self.newSplitBrains(from: latest, to: entries)
+            if !splitBrains.isEmpty { announce(splitBrains, await wholeSnapshot(&whole)) }
         }
         latest = entries
         if ContinuousClock.now - started > Self.filterCheckDelay, ContinuousClock.now - lastFilterCheck >= Self.filterCheckInterval {
@@ -207,18 +208,20 @@ public actor RecoveryCoordinator: Service {
     }
 
     /// Whether `new` has a `SplitBrain` on a system identifier `old` had none on.
-    static func newSplitBrains(from old: [AnalysisEntry], to new: [AnalysisEntry]) -> Bool {
-        let known = Set(old.filter { $0.code == .splitBrain }.compactMap(\.systemIdentifier))
-        return new.contains { $0.code == .splitBrain && !known.contains($0.systemIdentifier ?? "") }
+    /// The first `SplitBrain` entry of each system identifier `new` has one on and `old` had not.
+    static func newSplitBrains(from old: [AnalysisEntry], to new: [AnalysisEntry]) -> [AnalysisEntry] {
+        var seen = Set(old.filter { $0.code == .splitBrain }.compactMap(\.systemIdentifier))
+        return new.filter { entry in
+            guard entry.code == .splitBrain, let system = entry.systemIdentifier else { return false }
+            return seen.insert(system).inserted
+        }
     }
 
     /// `SplitBrain` changes nothing by itself, but it is loud: every new occurrence (per system
-    /// identifier) runs `OnFailureDetectionProcesses` with `ORC_FAILURE_TYPE=SplitBrain`.
-    private func announceSplitBrain(from old: [AnalysisEntry], to new: [AnalysisEntry], _ snapshot: TopologySnapshot) {
-        let known = Set(old.filter { $0.code == .splitBrain }.compactMap(\.systemIdentifier))
-        var announced: Set<String> = []
-        for entry in new where entry.code == .splitBrain {
-            guard let system = entry.systemIdentifier, !known.contains(system), announced.insert(system).inserted else { continue }
+    /// identifier, see `newSplitBrains`) runs `OnFailureDetectionProcesses` with
+    /// `ORC_FAILURE_TYPE=SplitBrain`.
+    private func announce(_ splitBrains: [AnalysisEntry], _ snapshot: TopologySnapshot) {
+        for entry in splitBrains {
             let environment = self.environment
             let commands = environment.configuration.hooks.onFailureDetection
             guard !commands.isEmpty else { continue }

@@ -13,6 +13,13 @@ enum StreamMatcher {
         var address: NetworkAddress?
     }
 
+    /// The standbys among `keys` (as last probed, in `records`) that `rows` prove.
+    static func proven(_ keys: [InstanceKey], in records: [InstanceKey: InstanceRecord], rows: [InstanceProbe.ReplicationRow]) -> Set<InstanceKey> {
+        proven(keys.compactMap { key in
+            records[key]?.probe.map { Claimant(key: key, applicationName: $0.walReceiverApplicationName, address: NetworkAddress(key.host)) }
+        }, rows: rows)
+    }
+
     static func proven(_ claimants: [Claimant], rows: [InstanceProbe.ReplicationRow]) -> Set<InstanceKey> {
         let claims = claimants.map { claimant in Set(rows.indices.filter { canClaim(rows[$0], claimant) }) }
         var proven: Set<InstanceKey> = []

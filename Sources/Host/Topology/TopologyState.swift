@@ -258,12 +258,8 @@ public actor TopologyState {
         guard let record = records[upstream], record.quarantine == nil, record.lastCheckValid,
               let rows = record.probe?.replicas, !rows.isEmpty,
               let downstream = graph.nodes[upstream]?.downstream, !downstream.isEmpty else { return }
-        let claimants = downstream.compactMap { key in
-            records[key]?.probe.map { StreamMatcher.Claimant(key: key, applicationName: $0.walReceiverApplicationName,
-                                                              address: NetworkAddress(key.host)) }
-        }
         let at = now()
-        for key in StreamMatcher.proven(claimants, rows: rows) {
+        for key in StreamMatcher.proven(downstream, in: records, rows: rows) {
             let moved = records[key]?.streamedFrom?.upstream != upstream
             records[key]?.streamedFrom = .init(upstream: upstream, at: at)
             markDirty(key, material: moved)
