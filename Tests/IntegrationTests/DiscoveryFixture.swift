@@ -51,7 +51,7 @@ struct DiscoveryFixture {
             _ = await host.reload()
             plugins = host
         }
-        let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: service,
+        let coordinator = RecoveryCoordinator(configuration: configuration, repository: backend, topology: service,
                                               plugins: plugins, logger: logger, processToken: "test")
         let services: [any Service] = recovering ? [service, coordinator] : [service]
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))

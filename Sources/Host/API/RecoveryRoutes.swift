@@ -87,7 +87,7 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
 
     static let pageSize = 50
 
-    private func audit(_ filter: Backend.RecoveryFilter, page: Int) async throws -> JSONBody<[RecoveryJSON]> {
+    private func audit(_ filter: RecoveryFilter, page: Int) async throws -> JSONBody<[RecoveryJSON]> {
         JSONBody(try await backend.recoveries(filter, limit: Self.pageSize, offset: page * Self.pageSize).map { RecoveryJSON(record: $0) })
     }
 
@@ -96,7 +96,7 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
         try await audit(clusterFilter(hint, await view()), page: page)
     }
 
-    private func clusterFilter(_ hint: String, _ view: TopologyView) -> Backend.RecoveryFilter {
+    private func clusterFilter(_ hint: String, _ view: TopologyView) -> RecoveryFilter {
         guard let cluster = view.cluster(hint) else { return .cluster(hint) }
         let member = view.members(of: cluster).first { view.record($0)?.probe != nil }
         return member.flatMap { view.record($0)?.probe?.systemIdentifier }.map { .systemIdentifier($0) } ?? .cluster(cluster)
@@ -119,7 +119,7 @@ struct RecoveryRoutes: APIRouteCollection, TopologyReading {
     }
 
     /// Recorded as acknowledged by the authenticated user ("api" without authentication).
-    private func acknowledge(_ filter: Backend.RecoveryFilter, _ request: Request, _ context: APIRequestContext) async throws -> Envelope<Int> {
+    private func acknowledge(_ filter: RecoveryFilter, _ request: Request, _ context: APIRequestContext) async throws -> Envelope<Int> {
         let comment = try APIParameters.query(request, "comment") ?? ""
         let acknowledged = try await backend.acknowledgeRecoveries(filter, by: context.user.isEmpty ? "api" : context.user, comment: comment)
         return Envelope(code: .ok, message: "Acknowledged \(acknowledged.count) recoveries", details: acknowledged.count)

@@ -41,7 +41,7 @@ public struct Daemon: Sendable {
         let topology = TopologyService(configuration: configuration, backend: backend, logger: logger, plugins: plugins)
         plugins.attach(topology: topology.state)
         await plugins.reload()
-        let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: topology,
+        let coordinator = RecoveryCoordinator(configuration: configuration, repository: backend, topology: topology,
                                               plugins: plugins, logger: logger, processToken: APIServer.token)
         let api = APIServer(configuration: configuration, backend: backend, topology: topology, coordinator: coordinator,
                             metrics: metrics, logger: logger, plugins: plugins)

@@ -7,7 +7,12 @@ import Logging
 /// interval old), sync state from the old primary's last `pg_stat_replication`, downtimes and
 /// promotion rules.
 struct CandidateSurvey: Sendable {
-    let environment: RecoveryEnvironment
+    let operations: InstanceOperations
+    let repository: any RecoveryRepository
+    let logger: Logger
+    /// `CandidateInstanceExpireMinutes`: older promotion rules no longer count.
+    let candidateExpiry: Duration
+    let clock: RecoveryClock
 
     /// `primaryAnswers`: a switchover, whose primary is asked who streams from it now (a failed
     /// primary is not: a host cut off would hold the failover for a connect timeout).
@@ -19,24 +24,24 @@ struct CandidateSurvey: Sendable {
         // stop it (the standbys' own state decides), but they are logged.
         var downtimes: Set<InstanceKey> = []
         do {
-            downtimes = Set(try await environment.backend.activeDowntimes().map(\.key))
+            downtimes = Set(try await repository.activeDowntimes(at: clock.now()).map(\.key))
         } catch {
-            environment.logger.warning("candidate choice for \(failed) without downtimes: \(error)")
+            logger.warning("candidate choice for \(failed) without downtimes: \(error)")
         }
-        let expiry = Date().addingTimeInterval(-Double(environment.configuration.recovery.candidateInstanceExpireMinutes) * 60)
+        let expiry = clock.now().addingTimeInterval(-candidateExpiry.seconds)
         var registrations: [CandidateRegistration] = []
         do {
-            registrations = try await environment.backend.candidateRegistrations(since: expiry)
+            registrations = try await repository.candidateRegistrations(since: expiry)
         } catch {
-            environment.logger.warning("candidate choice for \(failed) without registered promotion rules: \(error)")
+            logger.warning("candidate choice for \(failed) without registered promotion rules: \(error)")
         }
         let downtimed = downtimes
         let rules = Dictionary(registrations.map { (snapshot.canonical($0.key), $0.rule) }) { _, newer in newer }
         let failedRecord = snapshot.records[failed]
         var proofs: [InstanceKey: InstanceRecord.StreamProof] = [:]
         // A standby that connected since the primary's last probe is proven too.
-        if primaryAnswers, let rows = try? await environment.operations.walSenders(failed) {
-            let now = Date()
+        if primaryAnswers, let rows = try? await operations.walSenders(failed) {
+            let now = clock.now()
             for key in StreamMatcher.proven(keys, in: snapshot.records, rows: rows) { proofs[key] = .init(upstream: failed, at: now) }
         }
         return await withTaskGroup(of: CandidatePicker.Standby.self) { group in
@@ -45,8 +50,8 @@ struct CandidateSurvey: Sendable {
                 var record = snapshot.records[key]
                 if let proof = proofs[key] { record?.streamedFrom = proof }
                 let standby = record
-                group.addTask {
-                    let state = try? await environment.operations.with(key) { try await environment.operations.standbyState(key, on: $0) }
+                group.addTask { [operations] in
+                    let state = try? await operations.with(key) { try await operations.standbyState(key, on: $0) }
                     return CandidatePicker.Standby(
                         key: key, reachable: state?.inRecovery == true, downtimed: downtimed.contains(key),
                         receivedLSN: state?.receivedLSN, replayLSN: state?.replayLSN,

@@ -1,10 +1,9 @@
 import Foundation
 import Logging
 
-/// Moving a standby below another instance of its cluster (`relocate`, `move-below`): its
-/// `primary_conninfo` is re-pointed (own parameters kept), its slot created on the new
-/// upstream, streaming verified, and the slot left unused on the old upstream dropped. Holds
-/// the cluster's in-flight slot meanwhile, so it never overlaps a recovery or a switchover.
+/// Moving a standby below another instance of its cluster (`relocate`, `move-below`,
+/// `RelocationMachine`). Holds the cluster's in-flight slot meanwhile, so it never overlaps a
+/// recovery or a switchover.
 extension RecoveryCoordinator {
     /// Returns the standby's new upstream.
     public func relocate(_ requested: InstanceKey, below requestedTarget: InstanceKey) async -> Result<InstanceKey, RecoveryError> {
@@ -24,25 +23,8 @@ extension RecoveryCoordinator {
             finished(identity)
             for key in [standby, target] + (oldUpstream.map { [$0] } ?? []) { environment.topology.reprobe(key) }
         }
-        let logger = environment.logger
-        let operations = environment.operations
-        do {
-            let slot = try await operations.with(standby) { try await operations.standbyState(standby, on: $0) }.primarySlotName
-            try await operations.repoint(standby, to: target, forkPoint: nil, verifyTimeout: RecoveryEnvironment.repointVerifyTimeout) {
-                logger.notice("relocate: \($0)")
-            }
-            if let oldUpstream, oldUpstream != target, !slot.isEmpty {
-                do {
-                    if try await operations.dropInactiveSlot(slot, on: oldUpstream) {
-                        logger.notice("relocate: replication slot \(slot) dropped on \(oldUpstream), which \(standby) left")
-                    }
-                } catch {
-                    logger.warning("relocate: could not drop replication slot \(slot) on \(oldUpstream): \(error); drop it by hand, it holds WAL back")
-                }
-            }
-            return .success(target)
-        } catch {
-            return .failure(RecoveryError("relocating \(standby) below \(target) failed: \(error)"))
-        }
+        var machine = RelocationMachine(standby: standby, target: target, oldUpstream: oldUpstream)
+        await environment.driver(LogJournal(logger: environment.logger, label: "relocate"), isAutomated: false).run(&machine)
+        return machine.outcome ?? .failure(RecoveryError("relocating \(standby) below \(target) did not finish"))
     }
 }

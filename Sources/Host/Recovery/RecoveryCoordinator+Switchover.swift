@@ -21,7 +21,7 @@ extension RecoveryCoordinator {
             return .failure(RecoveryError("the primary \(primary) is not reachable: this is a failover, not a switchover (see recover)"))
         }
         let standbys = snapshot.graph.nodes[primary]?.downstream ?? []
-        let survey = await CandidateSurvey(environment: environment).standbys(of: primary, in: snapshot, primaryAnswers: true)
+        let survey = await environment.survey.standbys(of: primary, in: snapshot, primaryAnswers: true)
         let designated: InstanceKey
         switch Self.chooseDesignated(requested.map(snapshot.canonical), standbys: survey, primary: primary, auto: auto,
                                      ignoring: environment.configuration.recovery.promotionIgnoreHostnameFilters) {
@@ -45,7 +45,7 @@ extension RecoveryCoordinator {
         let probe = snapshot.records[primary]?.probe
         let identity = Self.clusterIdentity(systemIdentifier: probe?.systemIdentifier, clusterName: cluster)
         let ended = await environment.finishes.endedUIDs
-        if let running = try? await environment.backend.recoveries(probe.map { .systemIdentifier($0.systemIdentifier) } ?? .cluster(cluster), limit: 20)
+        if let running = try? await environment.repository.recoveries(probe.map { .systemIdentifier($0.systemIdentifier) } ?? .cluster(cluster), limit: 20, offset: 0)
             .first(where: { $0.isActive && !ended.contains($0.uid) }) {
             return .failure(RecoveryError("recovery \(running.uid) of this cluster is in progress"))
         }
@@ -58,18 +58,17 @@ extension RecoveryCoordinator {
         let record = RecoveryRecord(
             uid: UUID().uuidString.lowercased(), analysis: entry,
             clusterAlias: ClusterAliases.alias(of: cluster, in: snapshot, configuration: environment.configuration),
-            command: "graceful-master-takeover", startedAt: Date(),
+            command: "graceful-master-takeover", startedAt: environment.clock.now(),
             processingNodeHostname: environment.hostname, processingNodeToken: processToken)
         let registered: RecoveryRecord
         switch await register(record, identity: identity) {
         case .success(let saved): registered = saved
         case .failure(let error): return .failure(error)
         }
-        let environment = self.environment
-        let others = standbys.filter { $0 != designated }
-        let running = launch(registered, identity: identity, label: auto ? "graceful-master-takeover-auto" : "graceful-master-takeover") { journal in
-            await GracefulTakeover(environment: environment, journal: journal, designated: designated, others: others).run()
-        }
+        let machine = SwitchoverMachine(uid: registered.uid, old: primary, designated: designated,
+                                        others: standbys.filter { $0 != designated }, settings: .init(environment.configuration.analysis))
+        let running = launch(registered, identity: identity, label: auto ? "graceful-master-takeover-auto" : "graceful-master-takeover",
+                             isAutomated: false, machine)
         return .success(await running.value)
     }
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import HookAPI
 
 /// Failure detection and recovery: analyses the clusters whose facts changed when a probe
 /// changes what the analysis reads (and every changed cluster once a second), re-probes a
@@ -19,7 +20,7 @@ public actor RecoveryCoordinator: Service {
     var inFlight: Set<String> = []
     /// Recoveries running in this process, by UID: waited for at shutdown.
     private var running: [String: Task<RecoveryRecord, Never>] = [:]
-    private var lastEmergentProbe: [InstanceKey: ContinuousClock.Instant] = [:]
+    private var fates = FateWatch()
     private var emergentPassScheduled = false
     private var passRunning = false
     private var passRequested = false
@@ -37,11 +38,6 @@ public actor RecoveryCoordinator: Service {
     /// a switchover at most its catch-up and promotion timeouts.
     static let shutdownWait: Duration = .seconds(30)
 
-    /// While a primary's fate is open, its cluster is re-probed this often.
-    static let emergentProbeInterval: Duration = .milliseconds(50)
-    /// ... for at most this long after it was last seen.
-    static let emergentProbeWindow: TimeInterval = 120
-
     public struct BlockedRecovery: Sendable, Equatable {
         public var entry: AnalysisEntry
         public var blockingRecoveryUID: String
@@ -49,13 +45,10 @@ public actor RecoveryCoordinator: Service {
         public var lastBlockedAt: Date
     }
 
-    public init(configuration: Configuration, backend: Backend, topology: TopologyService,
+    public init(configuration: Configuration, repository: any RecoveryRepository, topology: TopologyService,
                 plugins: any RecoveryPluginDispatch = NoRecoveryPlugins(), logger: Logger, processToken: String) {
-        self.environment = RecoveryEnvironment(
-            configuration: configuration, backend: backend, topology: topology,
-            operations: InstanceOperations(connector: Connector(configuration)),
-            hooks: HookRunner(configuration.hooks, secrets: PluginEnvironment.secrets(of: configuration)), plugins: plugins, logger: logger,
-            hostname: ProcessInfo.processInfo.hostName, finishes: RecoveryFinishes(backend: backend, logger: logger))
+        self.environment = RecoveryEnvironment(configuration: configuration, repository: repository, topology: topology,
+                                               plugins: plugins, logger: logger, hostname: ProcessInfo.processInfo.hostName)
         self.processToken = processToken
     }
 
@@ -115,7 +108,7 @@ public actor RecoveryCoordinator: Service {
         // start until they can be read (`facts`).
         let downtimes: [Downtime]
         do {
-            downtimes = try await environment.backend.activeDowntimes()
+            downtimes = try await environment.repository.activeDowntimes(at: environment.clock.now())
             lastDowntimes = downtimes
             downtimeReadError = nil
         } catch {
@@ -154,7 +147,9 @@ public actor RecoveryCoordinator: Service {
             logUnmatchedFilters(await wholeSnapshot(&whole))
         }
         DaemonMetrics.analysis(entries)
-        if probeWhileUndecided(entries) { scheduleEmergentPass() }
+        let fate = fates.watch(entries, now: environment.clock.now(), instant: .now) { inFlight.contains(clusterIdentity($0)) }
+        for key in fate.reprobe { environment.topology.reprobe(key) }
+        if fate.undecided { scheduleEmergentPass() }
         let actionable = Set(entries.filter(\.isActionable).map(\.instance))
         blocked = blocked.filter { actionable.contains($0.key) }
         for entry in entries where entry.isActionable {
@@ -193,7 +188,7 @@ public actor RecoveryCoordinator: Service {
     private func purgeHistory() async {
         let days = environment.configuration.audit.purgeDays
         do {
-            let removed = try await environment.backend.purgeHistory(before: Date().addingTimeInterval(-Double(days) * 86400))
+            let removed = try await environment.repository.purgeHistory(before: environment.clock.now().addingTimeInterval(-Double(days) * 86400))
             if removed > 0 { environment.logger.info("purged \(removed) history rows older than \(days) days (AuditPurgeDays)") }
         } catch {
             if !Task.isCancelled { environment.logger.error("\(error)") }
@@ -218,53 +213,27 @@ public actor RecoveryCoordinator: Service {
     }
 
     /// `SplitBrain` changes nothing by itself, but it is loud: every new occurrence (per system
-    /// identifier, see `newSplitBrains`) runs `OnFailureDetectionProcesses` with
+    /// identifier, see `newSplitBrains`) runs the failure-detection point with
     /// `ORC_FAILURE_TYPE=SplitBrain`.
     private func announce(_ splitBrains: [AnalysisEntry], _ snapshot: TopologySnapshot) {
         for entry in splitBrains {
             let environment = self.environment
-            let commands = environment.configuration.hooks.onFailureDetection
-            guard !commands.isEmpty else { continue }
-            let record = RecoveryRecord(uid: "", analysis: entry, clusterAlias: "", command: "", startedAt: Date(),
+            let record = RecoveryRecord(uid: "", analysis: entry, clusterAlias: "", command: "", startedAt: environment.clock.now(),
                                         processingNodeHostname: environment.hostname, processingNodeToken: processToken)
-            let event = environment.event(for: record, in: snapshot, isAutomated: false)
+            let event = RecoveryEvent(record, in: snapshot, isAutomated: false, orchestratorHost: environment.hostname)
             Task.detached {
-                _ = await environment.hooks.run("OnFailureDetectionProcesses", commands, event: event, stopOnFailure: true) {
+                _ = await environment.dispatcher.dispatch(.failureDetection, event) {
                     environment.logger.warning("SplitBrain \(entry.instance): \($0)")
                 }
             }
         }
     }
 
-    /// Evidence first: while a primary (or cascading standby) is unreachable and its fate
-    /// undecided, it and its standbys are probed every `emergentProbeInterval` instead of
-    /// every `InstancePollSeconds`, so the standbys' loss of it is seen within milliseconds.
-    /// Returns whether some fate is still open (the caller analyses again shortly, whether or
-    /// not new probe results arrive).
-    private func probeWhileUndecided(_ entries: [AnalysisEntry]) -> Bool {
-        let now = ContinuousClock.now
-        var undecided = false
-        for entry in entries where [.unreachablePrimary, .deadPrimary, .deadPrimaryAndSomeStandbys, .deadPrimaryAndStandbys,
-                                      .deadIntermediatePrimary].contains(entry.code) {
-            guard let lastSeen = entry.lastSeen,
-                  Date().timeIntervalSince(lastSeen) < Self.emergentProbeWindow,
-                  !inFlight.contains(clusterIdentity(entry)) else { continue }
-            undecided = true
-            for key in [entry.instance] + entry.replicas {
-                if let last = lastEmergentProbe[key], now - last < Self.emergentProbeInterval { continue }
-                lastEmergentProbe[key] = now
-                environment.topology.reprobe(key)
-            }
-        }
-        lastEmergentProbe = lastEmergentProbe.filter { now - $0.value < .seconds(5) }
-        return undecided
-    }
-
     private func scheduleEmergentPass() {
         guard !emergentPassScheduled else { return }
         emergentPassScheduled = true
         Task {
-            try? await Task.sleep(for: Self.emergentProbeInterval)
+            try? await Task.sleep(for: FateWatch.interval)
             self.emergentPassScheduled = false
             await self.requestPass()
         }
@@ -303,14 +272,14 @@ public actor RecoveryCoordinator: Service {
             if blocked[entry.instance] == nil {
                 environment.logger.warning("recovery of \(entry.instance) blocked: \(reason)")
             }
-            blocked[entry.instance] = BlockedRecovery(entry: entry, blockingRecoveryUID: uid, reason: reason, lastBlockedAt: Date())
+            blocked[entry.instance] = BlockedRecovery(entry: entry, blockingRecoveryUID: uid, reason: reason, lastBlockedAt: environment.clock.now())
             return .failure(RecoveryError(reason))
         case .proceed:
             break
         }
         let record = RecoveryRecord(
             uid: UUID().uuidString.lowercased(), analysis: entry, clusterAlias: facts.clusterAlias,
-            command: manual == nil ? "" : "recover", startedAt: Date(),
+            command: manual == nil ? "" : "recover", startedAt: environment.clock.now(),
             processingNodeHostname: environment.hostname, processingNodeToken: processToken)
         let registered: RecoveryRecord
         switch await register(record, identity: identity) {
@@ -318,17 +287,16 @@ public actor RecoveryCoordinator: Service {
         case .failure(let error): return .failure(error)
         }
         blocked[entry.instance] = nil
-        let environment = self.environment
-        let label = manual == nil ? "automated" : "manual recover"
-        let running = launch(registered, identity: identity, label: label) { journal in
-            switch entry.code {
-            case .deadIntermediatePrimary:
-                await IntermediateRecovery(environment: environment, journal: journal, isAutomated: manual == nil).run()
-            default:
-                await PrimaryFailover(environment: environment, journal: journal, requestedCandidate: manual ?? nil,
-                                      isAutomated: manual == nil).run()
-            }
+        let detection = "\(entry.code.rawValue) on \(entry.instance): \(entry.description)"
+        let machine: any RecoveryMachine = switch entry.code {
+        case .deadIntermediatePrimary:
+            IntermediateRecoveryMachine(failed: entry.instance, detection: detection, upstream: entry.upstream, children: entry.replicas)
+        default:
+            PrimaryFailoverMachine(uid: registered.uid, failed: entry.instance, detection: detection, requestedCandidate: manual ?? nil,
+                                   settings: .init(environment.configuration.recovery))
         }
+        let running = launch(registered, identity: identity, label: manual == nil ? "automated" : "manual recover",
+                             isAutomated: manual == nil, machine)
         // An automated recovery runs on its own; analysis of other clusters goes on meanwhile.
         guard manual != nil else { return .success(registered) }
         return .success(await running.value)
@@ -343,7 +311,7 @@ public actor RecoveryCoordinator: Service {
         await environment.finishes.flush()
         await environment.topology.persist()
         do {
-            guard let saved = try await environment.backend.registerRecovery(record) else {
+            guard let saved = try await environment.repository.registerRecovery(record) else {
                 inFlight.remove(identity)
                 return .failure(RecoveryError("a recovery of this cluster is in progress"))
             }
@@ -355,18 +323,18 @@ public actor RecoveryCoordinator: Service {
         }
     }
 
-    /// Runs a registered recovery's `flow` to its end in its own task (also if the HTTP
+    /// Runs a registered recovery's machine to its end in its own task (also if the HTTP
     /// request that asked for it goes away), then frees the cluster and re-probes everything
     /// it touched.
-    func launch(_ registered: RecoveryRecord, identity: String, label: String,
-                _ flow: @escaping @Sendable (RecoveryJournal) async -> Void) -> Task<RecoveryRecord, Never> {
+    func launch(_ registered: RecoveryRecord, identity: String, label: String, isAutomated: Bool,
+                _ machine: any RecoveryMachine) -> Task<RecoveryRecord, Never> {
         let environment = self.environment
-        let journal = RecoveryJournal(registered, backend: environment.backend, logger: environment.logger,
-                                      finishes: environment.finishes)
+        let journal = environment.journal(registered)
         let task = Task.detached {
             let started = ContinuousClock.now
             await journal.step("registered by \(environment.hostname) (\(label))")
-            await flow(journal)
+            var machine = machine
+            await environment.driver(journal, isAutomated: isAutomated).run(&machine)
             let final = await journal.record
             DaemonMetrics.recovered(type: final.analysis.code.rawValue, result: final.status.rawValue, seconds: (ContinuousClock.now - started).seconds)
             for key in final.participating { environment.topology.reprobe(key) }
@@ -407,7 +375,8 @@ public actor RecoveryCoordinator: Service {
     }
 
     private func facts(for entry: AnalysisEntry, snapshot: TopologySnapshot, identity: String) async -> RecoveryGates.Facts {
-        let backend = environment.backend
+        let repository = environment.repository
+        let now = environment.clock.now()
         let period = TimeInterval(environment.configuration.recovery.periodBlockSeconds)
         // Read errors fail closed (`Facts.unreadable`): an unreadable switch, downtime or
         // block period must not let an automated recovery through.
@@ -415,14 +384,14 @@ public actor RecoveryCoordinator: Service {
         if let downtimeReadError { unreadable.append("downtimes: \(downtimeReadError)") }
         var history: [RecoveryRecord] = []
         do {
-            let filter: Backend.RecoveryFilter = entry.systemIdentifier.map { .systemIdentifier($0) } ?? .cluster(entry.clusterName)
-            history = try await backend.recoveries(filter, limit: 20)
+            let filter: RecoveryFilter = entry.systemIdentifier.map { .systemIdentifier($0) } ?? .cluster(entry.clusterName)
+            history = try await repository.recoveries(filter, limit: 20, offset: 0)
         } catch {
             unreadable.append("recovery history: \(error)")
         }
         var disabled = false
         do {
-            disabled = try await backend.recoveriesDisabled()
+            disabled = try await repository.recoveriesDisabled()
         } catch {
             unreadable.append("the global recovery switch: \(error)")
         }
@@ -434,7 +403,7 @@ public actor RecoveryCoordinator: Service {
             recoveriesDisabled: disabled,
             activeRecovery: inFlight.contains(identity) ? "(this process)"
                 : history.first(where: { $0.isActive && !ended.contains($0.uid) })?.uid,
-            recentUnacknowledged: history.first { !$0.acknowledged && Date().timeIntervalSince($0.startedAt) < period },
+            recentUnacknowledged: history.first { !$0.acknowledged && now.timeIntervalSince($0.startedAt) < period },
             otherPrimary: otherPrimary,
             unreadable: unreadable.isEmpty ? nil : unreadable.joined(separator: "; "))
     }
@@ -451,12 +420,10 @@ public actor RecoveryCoordinator: Service {
     /// concluded as interrupted, neither resumed nor repeated (their steps show how far they
     /// got; the block period holds until someone acknowledges them).
     private func concludeInterrupted() async {
-        let active = (try? await environment.backend.recoveries(.active, limit: 1000)) ?? []
+        let active = (try? await environment.repository.recoveries(.active, limit: 1000, offset: 0)) ?? []
         for record in active {
-            let journal = RecoveryJournal(record, backend: environment.backend, logger: environment.logger,
-                                          finishes: environment.finishes)
-            await journal.error("the daemon stopped during this recovery; it was not resumed. Check the topology, then acknowledge it")
-            await journal.finish(.interrupted)
+            var conclusion = InterruptedRecovery()
+            await environment.driver(environment.journal(record), isAutomated: false).run(&conclusion)
         }
     }
 }

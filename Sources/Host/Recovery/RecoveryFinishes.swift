@@ -12,13 +12,13 @@ import Logging
 actor RecoveryFinishes {
     private var pending: [String: RecoveryRecord] = [:]
     private var retrying: Task<Void, Never>?
-    private let backend: Backend
+    private let repository: any RecoveryRepository
     private let logger: Logger
     static let firstRetry: Duration = .milliseconds(500)
     static let longestRetry: Duration = .seconds(30)
 
-    init(backend: Backend, logger: Logger) {
-        self.backend = backend
+    init(repository: any RecoveryRepository, logger: Logger) {
+        self.repository = repository
         self.logger = logger
     }
 
@@ -53,7 +53,7 @@ actor RecoveryFinishes {
     func flush() async -> Bool {
         for (uid, record) in pending {
             do {
-                try await backend.updateRecovery(record)
+                try await repository.updateRecovery(record)
                 pending[uid] = nil
                 logger.notice("recovery \(uid): its end (\(record.status.rawValue)) is stored now")
             } catch {

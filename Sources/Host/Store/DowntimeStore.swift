@@ -1,24 +1,6 @@
 public import Foundation
-public import HookAPI
+import HookAPI
 internal import GRDB
-
-/// A downtimed instance is neither failed over (as a primary) nor promoted (as a standby)
-/// until its downtime ends.
-public struct Downtime: Sendable, Codable, Equatable {
-    public var key: InstanceKey
-    public var owner: String
-    public var reason: String
-    public var beganAt: Date
-    public var endsAt: Date
-
-    public init(key: InstanceKey, owner: String, reason: String, beganAt: Date, endsAt: Date) {
-        self.key = key
-        self.owner = owner
-        self.reason = reason
-        self.beganAt = beganAt
-        self.endsAt = endsAt
-    }
-}
 
 extension Backend {
     /// Starts (or replaces) the downtime of `key`.
@@ -68,20 +50,6 @@ extension Backend {
         } catch {
             throw StoreError(path: path, message: "cannot read downtimes: \(reason(error))")
         }
-    }
-}
-
-/// A promotion rule registered for a standby (`register-candidate`), valid for
-/// `CandidateInstanceExpireMinutes` after `registeredAt`.
-public struct CandidateRegistration: Sendable, Codable, Equatable {
-    public var key: InstanceKey
-    public var rule: PromotionRule
-    public var registeredAt: Date
-
-    public init(key: InstanceKey, rule: PromotionRule, registeredAt: Date) {
-        self.key = key
-        self.rule = rule
-        self.registeredAt = registeredAt
     }
 }
 

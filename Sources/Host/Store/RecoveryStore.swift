@@ -65,17 +65,6 @@ extension Backend {
         }
     }
 
-    public enum RecoveryFilter: Sendable {
-        case all
-        case cluster(String)
-        case uid(String)
-        case id(Int64)
-        case active
-        case failedInstance(InstanceKey)
-        /// Every recovery of the cluster with this system identifier, whatever its name was then.
-        case systemIdentifier(String)
-    }
-
     /// Newest first.
     public func recoveries(_ filter: RecoveryFilter = .all, limit: Int = 50, offset: Int = 0) async throws(StoreError) -> [RecoveryRecord] {
         let (condition, arguments) = Self.sql(filter)

@@ -12,7 +12,7 @@ import Synchronization
 /// instance only delays its own loop, by at most its deadlines.
 public final class TopologyService: Service, Sendable {
     public let state: TopologyState
-    private let backend: Backend
+    private let backend: any TopologyRepository
     private let connector: Connector
     private let pollInterval: Duration
     private let seeds: [InstanceKey]
@@ -38,7 +38,7 @@ public final class TopologyService: Service, Sendable {
     }
 
     /// - Parameter plugins: asked about each instance before it joins (`discovery` point).
-    public init(configuration: Configuration, backend: Backend, logger: Logger, plugins: (any TopologyPluginDispatch)? = nil) {
+    public init(configuration: Configuration, backend: any TopologyRepository, logger: Logger, plugins: (any TopologyPluginDispatch)? = nil) {
         let pg = configuration.postgresql
         let discovery = configuration.discovery
         let saved: [InstanceRecord]
@@ -318,7 +318,7 @@ public final class TopologyService: Service, Sendable {
     /// Downtimes in force, for the API's instance fields; none when the backend cannot be
     /// read (the instance data is still worth serving).
     public func activeDowntimes() async -> [Downtime] {
-        (try? await backend.activeDowntimes()) ?? []
+        (try? await backend.activeDowntimes(at: Date())) ?? []
     }
 
     /// Writes what changed to the backend now (a recovery does before it acts, so that a

@@ -17,7 +17,7 @@ struct OpenAPITests {
         let backend = try Backend.open(path: "\(dir)/orchestrator.sqlite3")
         let logger = Logger(label: "test")
         let topology = TopologyService(configuration: configuration, backend: backend, logger: logger)
-        let coordinator = RecoveryCoordinator(configuration: configuration, backend: backend, topology: topology,
+        let coordinator = RecoveryCoordinator(configuration: configuration, repository: backend, topology: topology,
                                               logger: logger, processToken: "test")
         let plugins = PluginHost(settings: configuration.plugins,
                                  services: .live(configuration: configuration, topology: nil, logger: logger), logger: logger)
