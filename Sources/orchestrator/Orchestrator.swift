@@ -18,6 +18,7 @@ struct Orchestrator: AsyncParsableCommand {
             COMMANDS
               http               run the daemon: discovery, probing, analysis, recovery, HTTP API
               config-reference   print the configuration reference (Markdown)
+              openapi            print the API's OpenAPI 3 document (docs/openapi.json)
 
             CLIENT (orchestrator-client's commands, over ORCHESTRATOR_API)
               orchestrator -c help                 list the client commands
@@ -35,7 +36,7 @@ struct Orchestrator: AsyncParsableCommand {
     @Flag(name: [.customLong("debug")], help: "Log at debug level.")
     var debug = false
 
-    @Argument(help: "What to do: http | config-reference.")
+    @Argument(help: "What to do: http | config-reference | openapi.")
     var command: String?
 
     @Option(name: [.customShort("c"), .customLong("command"), .customLong("command", withSingleDash: true)],
@@ -81,10 +82,12 @@ struct Orchestrator: AsyncParsableCommand {
             try await runDaemon()
         case "config-reference":
             print(ConfigReference.markdown(), terminator: "")
+        case "openapi":
+            print(try OpenAPIReference.json(), terminator: "")
         case nil:
             throw ValidationError("no command given; use `orchestrator --config PATH http` to run the daemon")
         case let other?:
-            throw ValidationError("unknown command '\(other)'; expected http or config-reference")
+            throw ValidationError("unknown command '\(other)'; expected http, config-reference or openapi")
         }
     }
 

@@ -1,10 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Synchronization
 
-/// A group of related API routes. `APIServer` registers every collection under `/api` (under
-/// `URLPrefix`); adding a collection is one line there, plus its entries in `OpenAPIDocument`.
+/// A group of related API routes, each registered with its OpenAPI operation. `APIServer`
+/// registers every collection under `/api` (under `URLPrefix`); adding a collection is one
+/// line there.
 protocol APIRouteCollection: Sendable {
     func register(on api: APIRoutes)
 }
@@ -12,38 +12,47 @@ protocol APIRouteCollection: Sendable {
 /// Registers routes with their access class attached: the check runs in the route's own
 /// responder, so no request path is ever matched against a table to find it (a URLPrefix the
 /// router normalises differently cannot turn a write into a read). Writes answer GET, as
-/// upstream's clients send them, and POST; each is audited.
+/// upstream's clients send them, and POST; each is audited. Each route is recorded in `table`
+/// with its class and its operation, which is where the OpenAPI document comes from.
 struct APIRoutes {
     let group: RouterGroup<APIRequestContext>
     /// The group's path as the router spells it ("/api", "/orc/api", ""), for `table`.
     let path: String
+    /// The group's path relative to URLPrefix ("/api", ""), as the document spells it.
+    let documentPath: String
     let access: APIAccessGuard
     let audit: APIAudit?
     let table: APIRouteTable
 
     func group(_ subpath: String) -> APIRoutes {
-        APIRoutes(group: group.group(RouterPath(subpath)), path: "\(path)/\(subpath)", access: access, audit: audit, table: table)
+        APIRoutes(group: group.group(RouterPath(subpath)), path: "\(path)/\(subpath)", documentPath: "\(documentPath)/\(subpath)",
+                  access: access, audit: audit, table: table)
     }
 
-    func open<Output: ResponseGenerator>(_ route: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
-        add(route, .open, [.get], handler)
+    func open<Output: ResponseGenerator>(_ route: String, _ operation: APIOperation,
+                                         _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
+        add(route, operation, .open, [.get], handler)
     }
 
-    func read<Output: ResponseGenerator>(_ route: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
-        add(route, .read, [.get], handler)
+    func read<Output: ResponseGenerator>(_ route: String, _ operation: APIOperation,
+                                         _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
+        add(route, operation, .read, [.get], handler)
     }
 
-    func write<Output: ResponseGenerator>(_ route: String, _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
-        add(route, .write, [.get, .post], handler)
+    func write<Output: ResponseGenerator>(_ route: String, _ operation: APIOperation,
+                                          _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
+        add(route, operation, .write, [.get, .post], handler)
     }
 
-    private func add<Output: ResponseGenerator>(_ route: String, _ accessClass: APIAccess, _ methods: [HTTPRequest.Method],
+    private func add<Output: ResponseGenerator>(_ route: String, _ operation: APIOperation, _ accessClass: APIAccess,
+                                                _ methods: [HTTPRequest.Method],
                                                 _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Output) {
         let access = self.access
         let audit = accessClass == .write ? self.audit : nil
         let type = String(route.split(separator: "/").first ?? "")
         for method in methods {
-            table.add(method: method, path: RouterPath("\(path)/\(route)").description, access: accessClass)
+            table.add(APIRoute(method: method, path: RouterPath("\(path)/\(route)").description,
+                               documentPath: RouterPath("\(documentPath)/\(route)").description, access: accessClass, operation: operation))
             group.on(RouterPath(route), method: method) { request, context -> Response in
                 let admitted: APIRequestContext
                 do {
@@ -74,16 +83,4 @@ struct APIRoutes {
                           method: request.method.rawValue, path: path, status: Int(status.code),
                           message: "\(request.method.rawValue) \(path) by \(user) from \(context.clientDescription): \(status.code) \(status.reasonPhrase)")
     }
-}
-
-/// Every registered route's access class, keyed `"GET /api/clusters"` as the router lists its
-/// routes: what tests and the OpenAPI document are checked against.
-final class APIRouteTable: Sendable {
-    private let entries = Mutex<[String: APIAccess]>([:])
-
-    func add(method: HTTPRequest.Method, path: String, access: APIAccess) {
-        entries.withLock { $0["\(method.rawValue) \(path)"] = access }
-    }
-
-    var all: [String: APIAccess] { entries.withLock { $0 } }
 }

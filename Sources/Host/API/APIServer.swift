@@ -21,11 +21,6 @@ struct APIServer {
     /// Serves `/api/plugins` and `/api/reload-configuration` when present.
     var plugins: PluginHost?
 
-    /// `/api`, or `/<URLPrefix>/api`, without slashes at either end.
-    var apiPath: String {
-        prefix.isEmpty ? "api" : "\(prefix)/api"
-    }
-
     /// `URLPrefix` without slashes at either end ("" when unset).
     private var prefix: String {
         configuration.http.urlPrefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -41,7 +36,7 @@ struct APIServer {
             TopologyRoutes(topology: topology, configuration: configuration),
             ClusterRoutes(topology: topology, configuration: configuration),
             V2Routes(topology: topology, configuration: configuration, health: health),
-            OpenAPIDocument.Routes(),
+            OpenAPIDocument.Routes(serverURL: "/\(prefix)"),
             RecoveryRoutes(coordinator: coordinator, topology: topology, backend: backend, configuration: configuration),
             SwitchoverRoutes(coordinator: coordinator, topology: topology, configuration: configuration),
             AuditRoutes(backend: backend),
@@ -56,12 +51,14 @@ struct APIServer {
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: APIUnmatchedRouteMiddleware(access: access))
         let audit = APIAudit(configuration: configuration.audit, backend: backend, logger: logger)
-        let root = APIRoutes(group: router.group(), path: "", access: access, audit: audit, table: table)
-        let api = APIRoutes(group: router.group(RouterPath(apiPath)), path: "/\(apiPath)", access: access, audit: audit, table: table)
+        // Routes are registered relative to URLPrefix, as the OpenAPI document lists them.
+        let root = APIRoutes(group: prefix.isEmpty ? router.group() : router.group(RouterPath(prefix)), path: prefix.isEmpty ? "" : "/\(prefix)",
+                             documentPath: "", access: access, audit: audit, table: table)
+        let api = root.group("api")
         for collection in collections { collection.register(on: api) }
         registerStatusEndpoint(on: root, table: table)
         if let metrics, configuration.http.prometheusEnabled {
-            root.read(prefix.isEmpty ? "metrics" : "\(prefix)/metrics") { _, _ in
+            root.read("metrics", Self.metricsOperation) { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                          body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
             }
@@ -69,15 +66,18 @@ struct APIServer {
         return router
     }
 
+    static let metricsOperation = APIOperation("metrics", .health, "Prometheus metrics (PrometheusEnabled)",
+                                               ok: .text("Prometheus text format"))
+
     /// `StatusEndpoint` (under `URLPrefix`), an open probe answering as `/api/status`, unless
     /// it names a route that is served already (the default `/api/status` does).
     private func registerStatusEndpoint(on root: APIRoutes, table: APIRouteTable) {
         let endpoint = configuration.http.statusEndpoint.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        guard !endpoint.isEmpty else { return }
-        let route = prefix.isEmpty ? endpoint : "\(prefix)/\(endpoint)"
-        guard table.all["GET \(RouterPath("/\(route)").description)"] == nil else { return }
+        guard !endpoint.isEmpty, table.all["GET \(RouterPath("\(root.path)/\(endpoint)").description)"] == nil else { return }
         let health = HealthRoutes(backend: backend, hostname: Self.hostname, token: Self.token, access: access)
-        root.open(route) { request, context in await health.health(full: health.access.mayRead(request, context)) }
+        root.open(endpoint, HealthRoutes.statusEndpointOperation) { request, context in
+            await health.health(full: health.access.mayRead(request, context))
+        }
     }
 
     /// Throws `APIServerError` when `UseSSL` is set and the certificate or key cannot be loaded.

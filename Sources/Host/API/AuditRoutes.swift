@@ -33,13 +33,25 @@ struct AuditRoutes: APIRouteCollection {
     }
 
     func register(on api: APIRoutes) {
-        api.read("audit") { _, _ in try await entries(nil, page: 0) }
-        api.read("audit/:page") { _, context in try await entries(nil, page: APIParameters.page(context)) }
-        api.read("audit/instance/:host/:port") { _, context in try await entries(APIParameters.instanceKey(context), page: 0) }
-        api.read("audit/instance/:host/:port/:page") { _, context in
+        api.read("audit", APIOperation("audit", .audit, "API writes, newest first (who, from where, which route, outcome), \(Self.pageSize) a page",
+                                       ok: Self.ok)) { _, _ in
+            try await entries(nil, page: 0)
+        }
+        api.read("audit/:page", APIOperation("auditPage", .audit, "API writes, one page of \(Self.pageSize)", [.page], ok: Self.ok)) { _, context in
+            try await entries(nil, page: APIParameters.page(context))
+        }
+        api.read("audit/instance/:host/:port",
+                 APIOperation("auditInstance", .audit, "API writes naming this instance", [.host, .port], ok: Self.ok)) { _, context in
+            try await entries(APIParameters.instanceKey(context), page: 0)
+        }
+        api.read("audit/instance/:host/:port/:page",
+                 APIOperation("auditInstancePage", .audit, "API writes naming this instance, one page", [.host, .port, .page],
+                              ok: Self.ok)) { _, context in
             try await entries(APIParameters.instanceKey(context), page: APIParameters.page(context))
         }
     }
+
+    private static let ok = APIResponse.json("Entries", .array(.ref(.audit)))
 
     private func entries(_ instance: InstanceKey?, page: Int) async throws -> JSONBody<[EntryJSON]> {
         JSONBody(try await backend.auditEntries(instance: instance, limit: Self.pageSize, offset: page * Self.pageSize)

@@ -53,13 +53,31 @@ struct HealthRoutes: APIRouteCollection {
     }
 
     func register(on api: APIRoutes) {
-        api.open("health") { request, context in await health(full: access.mayRead(request, context)) }
-        api.open("status") { request, context in await health(full: access.mayRead(request, context)) }
+        api.open("health", APIOperation("health", .health, "Health of this node",
+                                        ok: Self.healthy, errors: [503: Self.unhealthy])) { request, context in
+            await health(full: access.mayRead(request, context))
+        }
+        api.open("status", APIOperation("status", .health, "Status of this node (same as health)",
+                                        ok: .json("Healthy", .ref(.healthEnvelope)), errors: [503: Self.unhealthy])) { request, context in
+            await health(full: access.mayRead(request, context))
+        }
         // Upstream answers a non-leader with 404 or the status code in the path; a leader
         // always with 200, whatever the code says.
-        api.open("leader-check") { _, _ in JSONBody("OK") }
-        api.open("leader-check/:code") { _, _ in JSONBody("OK") }
+        api.open("leader-check", APIOperation("leaderCheck", .health, "200 on the leader; this daemon is always the leader",
+                                              ok: Self.leader)) { _, _ in JSONBody("OK") }
+        api.open("leader-check/:code", APIOperation("leaderCheckCode", .health, "Leader check with the status a non-leader would answer",
+                                                    [.path("code", .string)], ok: Self.leader)) { _, _ in JSONBody("OK") }
     }
+
+    private static let healthy = APIResponse.json(
+        "Healthy (Code OK); unhealthy (backend unreadable or refusing writes) answers ERROR with HTTP 503 and the reason",
+        .ref(.healthEnvelope))
+    private static let unhealthy = APIResponse.json("Unhealthy", .ref(.healthEnvelope))
+    private static let leader = APIResponse.json("Leader", APISchema.string.example("OK"))
+
+    /// `StatusEndpoint` when it names a path of its own (`APIServer`).
+    static let statusEndpointOperation = APIOperation("statusEndpoint", .health, "Status of this node (StatusEndpoint; same as health)",
+                                                      ok: .json("Healthy", .ref(.healthEnvelope)), errors: [503: unhealthy])
 
     func health(full: Bool) async -> Envelope<Health> {
         let details = await check(full: full)

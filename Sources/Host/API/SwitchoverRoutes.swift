@@ -9,31 +9,53 @@ struct SwitchoverRoutes: APIRouteCollection, TopologyReading {
     let configuration: Configuration
 
     func register(on api: APIRoutes) {
-        for (path, auto) in [("graceful-master-takeover", false), ("graceful-master-takeover-auto", true)] {
+        for (path, id, auto) in [("graceful-master-takeover", "gracefulMasterTakeover", false),
+                                 ("graceful-master-takeover-auto", "gracefulMasterTakeoverAuto", true)] {
             // One capture name per depth: the router matches captures by position, and the
             // upstream forms differ only in how many segments they have.
-            api.write("\(path)/:a") { _, context in
+            api.write("\(path)/:a",
+                      APIOperation(id, .switchover, "Graceful switchover of cluster a (\(auto ? "the best standby" : "its single standby"))",
+                                   [Self.a], ok: Self.takeoverDone)) { _, context in
                 try await takeover(hint: APIParameters.text(context, "a"), designated: nil, auto: auto)
             }
-            api.write("\(path)/:a/:b") { _, context in
+            api.write("\(path)/:a/:b", APIOperation("\(id)Instance", .switchover, "Graceful switchover of the cluster of instance a:b",
+                                                    [Self.a, Self.b], ok: Self.takeoverDone)) { _, context in
                 try await takeover(hint: APIParameters.instanceKey(context, host: "a", port: "b").description, designated: nil, auto: auto)
             }
-            api.write("\(path)/:a/:b/:c") { _, context in
+            api.write("\(path)/:a/:b/:c",
+                      APIOperation("\(id)Designated", .switchover, "Graceful switchover of cluster a to the designated standby b:c",
+                                   [Self.a, Self.b, Self.c], ok: Self.takeoverDone)) { _, context in
                 try await takeover(hint: APIParameters.text(context, "a"),
                                    designated: APIParameters.instanceKey(context, host: "b", port: "c"), auto: auto)
             }
-            api.write("\(path)/:a/:b/:c/:d") { _, context in
+            api.write("\(path)/:a/:b/:c/:d",
+                      APIOperation("\(id)InstanceDesignated", .switchover,
+                                   "Graceful switchover of the cluster of instance a:b to the designated standby c:d",
+                                   [Self.a, Self.b, Self.c, Self.d], ok: Self.takeoverDone)) { _, context in
                 try await takeover(hint: APIParameters.instanceKey(context, host: "a", port: "b").description,
                                    designated: APIParameters.instanceKey(context, host: "c", port: "d"), auto: auto)
             }
         }
-        api.write("relocate/:host/:port/:belowHost/:belowPort") { _, context in
+        api.write("relocate/:host/:port/:belowHost/:belowPort",
+                  APIOperation("relocate", .switchover, "Re-point a standby below another instance of its cluster (refuses loops)",
+                               [.host, .port, .host.named("belowHost"), .port.named("belowPort")],
+                               ok: .envelope("Relocated; Details the standby", details: .ref(.instanceKey)))) { _, context in
             try await relocate(APIParameters.instanceKey(context), below: APIParameters.instanceKey(context, host: "belowHost", port: "belowPort"))
         }
-        api.write("move-below/:host/:port/:siblingHost/:siblingPort") { _, context in
+        api.write("move-below/:host/:port/:siblingHost/:siblingPort",
+                  APIOperation("moveBelow", .switchover, "Re-point a standby below a sibling (as relocate)",
+                               [.host, .port, .host.named("siblingHost"), .port.named("siblingPort")],
+                               ok: .envelope("Moved; Details the standby", details: .ref(.instanceKey)))) { _, context in
             try await relocate(APIParameters.instanceKey(context), below: APIParameters.instanceKey(context, host: "siblingHost", port: "siblingPort"))
         }
     }
+
+    private static let takeoverDone = APIResponse.envelope("Details: the TopologyRecovery", details: .ref(.topologyRecovery))
+    private static let a = APIParameter.path("a", APISchema.string.maxLength(APIParameters.maximumLength),
+                                             "a cluster hint (name, alias, host:port), or the host of a member when b is its port")
+    private static let b = APIParameter.path("b", .string, "the port of a's member, or the designated standby's host")
+    private static let c = APIParameter.path("c", .string, "the designated standby's port, or its host")
+    private static let d = APIParameter.path("d", .integer(1...65535), "the designated standby's port")
 
     private func takeover(hint: String, designated: InstanceKey?, auto: Bool) async -> Envelope<RecoveryJSON> {
         guard let cluster = await view().cluster(hint) else {
