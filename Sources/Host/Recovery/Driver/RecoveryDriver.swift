@@ -17,9 +17,6 @@ struct RecoveryDriver: Sendable {
     let isAutomated: Bool
     let hostname: String
 
-    /// A standby moved onto the new primary's timeline must stream from it within this long.
-    static let followTimeout: Duration = .seconds(30)
-
     func run(_ machine: inout some RecoveryMachine) async {
         var transition = machine.start()
         while true {
@@ -64,11 +61,11 @@ struct RecoveryDriver: Sendable {
                 try await instances.repoint(standby, to: upstream, forkPoint: forkPoint, step: step)
                 return "\(standby) streams from \(upstream)"
             })
-        case .follow(let standbys, let primary):
+        case .follow(let standbys, let primary, let timeout):
             // They cascade from it already and follow its new timeline by themselves
             // (`recovery_target_timeline = latest`); each must do so in time, or is lost.
             return .moved(lost: await each(standbys) { standby in
-                try await instances.verifyStreaming(standby, from: primary, timeout: Self.followTimeout)
+                try await instances.verifyStreaming(standby, from: primary, timeout: timeout)
                 return "\(standby) follows \(primary) on its new timeline"
             })
         case .fence(let key):

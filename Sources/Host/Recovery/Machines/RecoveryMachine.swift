@@ -86,8 +86,9 @@ enum RecoveryAction: Sendable, Equatable {
     case promote(InstanceKey)
     /// Re-point each standby's `primary_conninfo` and verify it streams → `.moved(lost:)`.
     case repoint([InstanceKey], to: InstanceKey, forkPoint: LSN?)
-    /// Each standby (cascading from the new primary) must follow its new timeline → `.moved(lost:)`.
-    case follow([InstanceKey], newPrimary: InstanceKey)
+    /// Each standby (cascading from the new primary) must follow its new timeline within
+    /// `timeout` → `.moved(lost:)`.
+    case follow([InstanceKey], newPrimary: InstanceKey, timeout: Duration)
     /// Read-only fence of a primary, its sessions ended → `.done` or `.failed`.
     case fence(InstanceKey)
     case unfence(InstanceKey)

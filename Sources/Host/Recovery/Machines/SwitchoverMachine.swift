@@ -20,6 +20,8 @@ struct SwitchoverMachine: RecoveryMachine {
         /// How long the designated standby may take to replay the fenced primary's last WAL
         /// (`ReasonableMaintenanceReplicationLagSeconds`).
         var catchUpTimeout: Duration = .seconds(10)
+        /// A cascaded standby must stream the new primary's timeline within this long.
+        var followTimeout: Duration = .seconds(30)
         /// A demoted primary must stream from the new one within this long after its demote step.
         var demoteVerifyTimeout: Duration = .seconds(60)
         /// An old primary that could not be demoted stays read-only and downtimed this long.
@@ -107,7 +109,7 @@ struct SwitchoverMachine: RecoveryMachine {
         case (.promoting, .promoted(let forkPoint)):
             state = .following
             return RecoveryTransition(PrimaryFailoverMachine.promotedEffects(designated, forkPoint),
-                                      .follow(others, newPrimary: designated))
+                                      .follow(others, newPrimary: designated, timeout: settings.followTimeout))
 
         case (.promoting, .failed(let reason)):
             // Did it promote anyway (a timeout after pg_promote started)? Only a standby that

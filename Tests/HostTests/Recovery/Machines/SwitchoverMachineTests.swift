@@ -92,7 +92,7 @@ struct SwitchoverMachineTests {
         #expect(trace.actions[1] == .fence(pg("db1")))
         #expect(trace.actions[2] == .catchUp(pg("db2"), with: pg("db1"), timeout: .seconds(10)))
         #expect(trace.actions[3] == .repoint([pg("db3")], to: pg("db2"), forkPoint: nil))
-        #expect(trace.actions[5] == .follow([pg("db3")], newPrimary: pg("db2")))
+        #expect(trace.actions[5] == .follow([pg("db3")], newPrimary: pg("db2"), timeout: .seconds(30)))
         // The lost standby's slot stays on the old primary: it may still need it.
         #expect(trace.actions[6] == .dropSlots(of: [pg("db2")], on: pg("db1")))
         #expect(trace.actions[8] == .downtime(pg("db1"), for: .seconds(7 * 24 * 3600), reason: "fenced by switchover u2: read-only, not demoted"))
