@@ -44,7 +44,7 @@ struct IntermediateRecoveryMachine: RecoveryMachine {
         case (.vetting(let upstream), .dispatched(let outcome)):
             if let veto = outcome.veto {
                 state = .ended
-                return RecoveryTransition([.error(veto), .finish(.aborted)], .end)
+                return .aborted(veto)
             }
             state = .repointing(upstream)
             return RecoveryTransition(.repoint(children, to: upstream, forkPoint: nil))

@@ -71,7 +71,7 @@ struct PrimaryFailoverMachine: RecoveryMachine {
         case (.vetting(let candidate, let lsn, let others), .dispatched(let outcome)):
             if let veto = outcome.veto {
                 state = .ended
-                return RecoveryTransition([.error(veto), .finish(.aborted)], .end)
+                return .aborted(veto)
             }
             state = .promoting(candidate: candidate, lsn: lsn, others: others)
             return RecoveryTransition(.promote(candidate))

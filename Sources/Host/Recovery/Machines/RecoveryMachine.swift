@@ -25,6 +25,11 @@ struct RecoveryTransition: Sendable, Equatable {
 
     init(_ action: RecoveryAction) { self.init([], action) }
 
+    /// Refused before any change (a veto): the recovery ends aborted.
+    static func aborted(_ reason: String) -> RecoveryTransition {
+        RecoveryTransition([.error(reason), .finish(.aborted)], .end)
+    }
+
     /// A result the machine's state does not expect is a bug in the driver or the machine;
     /// the recovery ends failed with a record of it rather than guessing what to do.
     static func unexpected(_ result: RecoveryResult, in state: String) -> RecoveryTransition {

@@ -77,7 +77,7 @@ struct SwitchoverMachine: RecoveryMachine {
         case (.vetting, .dispatched(let outcome)):
             if let veto = outcome.veto {
                 state = .ended
-                return RecoveryTransition([.error(veto), .finish(.aborted)], .end)
+                return .aborted(veto)
             }
             state = .fencing
             return RecoveryTransition(.fence(old))
