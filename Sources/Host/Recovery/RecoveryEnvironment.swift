@@ -19,9 +19,11 @@ struct RecoveryEnvironment: Sendable {
     /// Ends of recoveries not stored yet (backend write failures), retried.
     let finishes: RecoveryFinishes
     let clock: RecoveryClock
+    let leadership: any RecoveryLeadership
 
     init(configuration: Configuration, repository: any RecoveryRepository, topology: TopologyService,
-         plugins: any RecoveryPluginDispatch, logger: Logger, hostname: String, clock: RecoveryClock = .system) {
+         plugins: any RecoveryPluginDispatch, logger: Logger, hostname: String, clock: RecoveryClock = .system,
+         leadership: any RecoveryLeadership = SoleLeader()) {
         let operations = InstanceOperations(connector: Connector(configuration))
         self.configuration = configuration
         self.repository = repository
@@ -36,12 +38,13 @@ struct RecoveryEnvironment: Sendable {
         self.hostname = hostname
         self.finishes = RecoveryFinishes(repository: repository, logger: logger)
         self.clock = clock
+        self.leadership = leadership
     }
 
     /// Runs a machine with its steps in `journal`.
     func driver(_ journal: any RecoveryJournaling, isAutomated: Bool) -> RecoveryDriver {
         RecoveryDriver(instances: LiveInstances(operations: operations, survey: survey), topology: topology, dispatcher: dispatcher,
-                       repository: repository, journal: journal, clock: clock,
+                       repository: repository, journal: journal, clock: clock, leadership: leadership,
                        concurrency: configuration.recovery.maxConcurrentReplicaOperations, isAutomated: isAutomated, hostname: hostname)
     }
 

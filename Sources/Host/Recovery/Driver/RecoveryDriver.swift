@@ -11,16 +11,24 @@ struct RecoveryDriver: Sendable {
     let repository: any RecoveryRepository
     let journal: any RecoveryJournaling
     let clock: RecoveryClock
+    let leadership: any RecoveryLeadership
     /// Standbys moved at once (`MaxConcurrentReplicaOperations`).
     let concurrency: Int
     /// For the events hooks and plugins see.
     let isAutomated: Bool
     let hostname: String
 
+    /// Runs `machine` to its end, or until this daemon may no longer act (then the recovery
+    /// stays registered as running, for the node that may act to conclude).
     func run(_ machine: inout some RecoveryMachine) async {
         var transition = machine.start()
         while true {
             for effect in transition.effects { await record(effect) }
+            guard transition.action != .end else { return }
+            if let refusal = await leadership.refusal() {
+                await journal.error("stopped before \(transition.action.name): \(refusal)")
+                return
+            }
             guard let result = await perform(transition.action) else { return }
             transition = machine.received(result)
         }

@@ -47,6 +47,19 @@ protocol RecoveryDispatching: Sendable {
     func dispatch(_ point: RecoveryPoint, _ event: RecoveryEvent, step: @escaping @Sendable (String) async -> Void) async -> DispatchOutcome
 }
 
+/// Whether this daemon may still act for its cluster, asked before every action: with Raft, a
+/// node that lost leadership (or whose term changed) stops before its next step, and the new
+/// leader concludes the recovery. A single daemon always may.
+protocol RecoveryLeadership: Sendable {
+    /// Nil when it may act; else why not.
+    func refusal() async -> String?
+}
+
+/// A single daemon: it is always the leader.
+struct SoleLeader: RecoveryLeadership {
+    func refusal() async -> String? { nil }
+}
+
 /// Time as recovery code reads it, injected so that tests set it.
 struct RecoveryClock: Sendable {
     var now: @Sendable () -> Date

@@ -115,6 +115,31 @@ enum RecoveryAction: Sendable, Equatable {
     case end
 }
 
+extension RecoveryAction {
+    /// For the journal: what was about to happen.
+    var name: String {
+        switch self {
+        case .dispatch(let point, _, _): "the \(point.rawValue) point"
+        case .survey(let failed, _): "surveying the standbys of \(failed)"
+        case .checkReachable(let key): "checking \(key)"
+        case .checkInRecovery(let key): "checking \(key)"
+        case .promote(let key): "promoting \(key)"
+        case .repoint(let keys, let to, _): "re-pointing \(keys.map(\.description).joined(separator: ", ")) to \(to)"
+        case .follow(let keys, let primary, _): "verifying \(keys.map(\.description).joined(separator: ", ")) follow \(primary)"
+        case .fence(let key): "fencing \(key)"
+        case .unfence(let key): "unfencing \(key)"
+        case .catchUp(let key, _, _): "waiting for \(key) to catch up"
+        case .verifyStreaming(let key, let from, _): "verifying \(key) streams from \(from)"
+        case .dropSlots(_, let on): "dropping slots on \(on)"
+        case .readSlot(let key): "reading the slot of \(key)"
+        case .dropSlot(let slot, let on): "dropping slot \(slot) on \(on)"
+        case .downtime(let key, _, _): "downtiming \(key)"
+        case .acknowledge: "acknowledging"
+        case .end: "the end"
+        }
+    }
+}
+
 /// The answer to an action.
 enum RecoveryResult: Sendable, Equatable {
     case done

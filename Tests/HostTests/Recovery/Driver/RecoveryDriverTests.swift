@@ -104,6 +104,19 @@ struct RecoveryDriverTests {
         #expect(bench.instances.calls.isEmpty && bench.dispatcher.dispatched.isEmpty)
     }
 
+    @Test("a node that loses leadership stops before its next action; the recovery stays running for the leader to conclude")
+    func leadershipLost() async throws {
+        let bench = try await DriverBench(.init(standbys: Self.standbys))
+        var machine = Self.failover()
+        // Detection hooks, survey and pre-failover hooks allowed; then the promotion is refused.
+        await bench.driver(leadership: LeadershipLost(after: 3)).run(&machine)
+        #expect(bench.instances.calls == ["survey db1"])
+        let record = await bench.stored
+        #expect(record.status == .running)
+        let steps = await bench.repository.steps.map(\.message)
+        #expect(steps.last == "error: stopped before promoting db2:5432: this node is no longer the Raft leader (term 7)")
+    }
+
     static func withSlot(_ key: InstanceKey, _ slot: String) -> InstanceRecord {
         var record = InstanceRecord(key: key, firstSeen: DriverBench.now)
         var probe = Fixture.probe(primary: false, fingerprint: key.host, upstream: pg("db1"))

@@ -150,12 +150,26 @@ struct DriverBench {
         journal = RecoveryJournal(record, repository: repository, logger: quietLogger, clock: RecoveryClock { Self.now })
     }
 
-    var driver: RecoveryDriver {
+    var driver: RecoveryDriver { driver(leadership: SoleLeader()) }
+
+    func driver(leadership: any RecoveryLeadership) -> RecoveryDriver {
         RecoveryDriver(instances: instances, topology: topology, dispatcher: dispatcher, repository: repository, journal: journal,
-                       clock: RecoveryClock { Self.now }, concurrency: 2, isAutomated: true, hostname: "orc1")
+                       clock: RecoveryClock { Self.now }, leadership: leadership, concurrency: 2, isAutomated: true, hostname: "orc1")
     }
 
     var stored: RecoveryRecord {
         get async { await repository.records["u1"]! }
+    }
+}
+
+/// Leadership lost after `actions` actions were allowed.
+final class LeadershipLost: RecoveryLeadership {
+    private let left: Mutex<Int>
+    init(after actions: Int) { left = Mutex(actions) }
+    func refusal() async -> String? {
+        left.withLock { left in
+            defer { left -= 1 }
+            return left > 0 ? nil : "this node is no longer the Raft leader (term 7)"
+        }
     }
 }
