@@ -1,5 +1,5 @@
 /// Which recoveries a read or an acknowledgement is about.
-public enum RecoveryFilter: Sendable {
+public enum RecoveryFilter: Sendable, Codable, Equatable {
     case all
     case cluster(String)
     case uid(String)
