@@ -177,7 +177,8 @@ struct RecoveryDaemonTests {
             let path = "\(standby.host)/\(standby.port)"
             try await eventually("two instances known") { (try await get("\(daemon.base)/all-instances") as? [Any])?.count == 2 }
 
-            let begin = try #require(try await get("\(daemon.base)/begin-downtime/\(path)/alice/kernel-upgrade/15m") as? [String: Any])
+            // orchestrator-client sends owner and reason URL-encoded with echo's newline.
+            let begin = try #require(try await get("\(daemon.base)/begin-downtime/\(path)/alice%0A/kernel-upgrade%0A/15m") as? [String: Any])
             #expect(begin["Code"] as? String == "OK")
             let downtimed = try #require(try await get("\(daemon.base)/downtimed") as? [[String: Any]])
             #expect(downtimed.count == 1 && downtimed[0]["DowntimeOwner"] as? String == "alice" && downtimed[0]["DowntimeReason"] as? String == "kernel-upgrade")

@@ -11,9 +11,10 @@ enum APIParameters {
         guard let raw = context.parameters.get(name) else {
             throw APIError.badRequest("Missing parameter \(name)")
         }
-        guard Self.isWellFormedPercentEncoding(raw), let decoded = raw.removingPercentEncoding else {
+        guard Self.isWellFormedPercentEncoding(raw), let percentDecoded = raw.removingPercentEncoding else {
             throw APIError.badRequest("Invalid \(name) \"\(raw.prefix(40))\": malformed percent-encoding")
         }
+        let decoded = Self.withoutTrailingWhitespace(percentDecoded)
         guard !decoded.isEmpty else { throw APIError.badRequest("Empty \(name)") }
         guard decoded.utf8.count <= maximumLength else {
             throw APIError.badRequest("Invalid \(name): longer than \(maximumLength) bytes")
@@ -52,7 +53,8 @@ enum APIParameters {
 
     /// An optional query parameter, checked as path parameters are ("" when absent).
     static func query(_ request: Request, _ name: String) throws -> String? {
-        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        let value = Self.withoutTrailingWhitespace(String(raw))
         guard value.utf8.count <= maximumLength * 4 else {
             throw APIError.badRequest("Invalid \(name): longer than \(maximumLength * 4) bytes")
         }
@@ -60,6 +62,15 @@ enum APIParameters {
             throw APIError.badRequest("Invalid \(name) \"\(visible(value))\": control characters are not allowed")
         }
         return value
+    }
+
+    /// orchestrator-client URL-encodes what `echo` gave it, newline included (`root%0A`): the
+    /// fork's server accepts that, so trailing white space (a newline too) is dropped; any other
+    /// control character is still refused.
+    static func withoutTrailingWhitespace(_ text: String) -> String {
+        var text = Substring(text)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
     }
 
     /// Every `%` starts two hex digits (Foundation's decoder lets some malformed ones through).

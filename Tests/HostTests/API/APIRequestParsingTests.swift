@@ -34,6 +34,13 @@ struct APIRequestParsingTests {
         }
     }
 
+    @Test("orchestrator-client's trailing newline is dropped, inner white space kept", arguments: [
+        ("root\n", "root"), ("kernel upgrade \r\n", "kernel upgrade"), ("a\nb", "a\nb"), ("\n", ""), ("alice", "alice"),
+    ])
+    func trailingWhitespace(_ text: String, _ expected: String) {
+        #expect(APIParameters.withoutTrailingWhitespace(text) == expected)
+    }
+
     @Test("percent-encoding: every % starts two hex digits")
     func percent() {
         #expect(APIParameters.isWellFormedPercentEncoding("a%20b%2F"))
