@@ -1,8 +1,9 @@
+package import ConfigJSON
 import Foundation
 
 /// The effective configuration as Orchestrator-style JSON, for logs and the API, with every
-/// non-empty secret (`PostgreSQLTopologyPassword`, `HTTPAuthPassword`, ProxySQL passwords)
-/// replaced by `<redacted>`. Keys and order come from the key table.
+/// non-empty secret (`PostgreSQLTopologyPassword`, `HTTPAuthPassword`, the passwords of
+/// blocks) replaced by `<redacted>`. Keys and order come from the key table, then the blocks'.
 extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     /// The redacted JSON on one line.
     public var description: String { redactedJSON(pretty: false) }
@@ -23,10 +24,10 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     }
 
     /// One member per effective setting, in table order (first rendering of a key wins).
-    func rendered(redact: Bool) -> ConfigJSONValue {
+    package func rendered(redact: Bool) -> ConfigJSONValue {
         var members: [ConfigJSONMember] = []
         var seen = Set<String>()
-        for key in ConfigKeys.honoured {
+        for key in ConfigKeys.honoured + blocks.keys {
             for member in key.render(self, redact) where seen.insert(member.key).inserted {
                 members.append(member)
             }

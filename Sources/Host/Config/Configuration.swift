@@ -1,7 +1,7 @@
 /// The daemon's configuration: every key of the Orchestrator-compatible JSON file, grouped by
 /// subsystem. `Configuration()` is the built-in defaults; `Configuration.load(path:environment:)`
 /// reads a file. The JSON key for each property, its type, default and meaning are in
-/// `docs/config.md` (generated from the key table, `ConfigKeys.all`).
+/// `docs/config.md` (generated from the key table, `ConfigKeys.all`, and the blocks' own rows).
 ///
 /// `description` / `debugDescription` print the redacted JSON rendering, never a password.
 public struct Configuration: Sendable, Equatable {
@@ -29,8 +29,8 @@ public struct Configuration: Sendable, Equatable {
     public var hooks = Hooks()
     /// Lua scripts and drop-in plugin directories.
     public var plugins = Plugins()
-    /// ProxySQL admin endpoints for the built-in rewire plugin (`ProxySQL`).
-    public var proxySQL: [ProxySQLEndpoint] = []
+    /// The blocks compiled-in plugins own (`ConfigBlock`); each plugin reads its own.
+    public var blocks = ConfigBlocks()
 
     public init() {}
 

@@ -15,16 +15,19 @@ public struct Daemon: Sendable {
     public let metrics: PrometheusCollectorRegistry?
     /// Compiled-in plugins (`BuiltinPlugins.all(configuration)`), dispatched first.
     public let builtins: [any Plugin]
+    /// The `orc.*` functions they add for Lua plugins (`BuiltinPlugins.luaFunctions(configuration)`).
+    public let luaFunctions: [LuaAPIFunction]
     /// The config file, re-read for the plugin settings on SIGHUP and
     /// `/api/reload-configuration`; nil when running on the built-in defaults.
     public let configurationPath: String?
 
     public init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
-                builtins: [any Plugin] = [], configurationPath: String? = nil) {
+                builtins: [any Plugin] = [], luaFunctions: [LuaAPIFunction] = [], configurationPath: String? = nil) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
         self.builtins = builtins
+        self.luaFunctions = luaFunctions
         self.configurationPath = configurationPath
     }
 
@@ -83,17 +86,18 @@ public struct Daemon: Sendable {
     }
 
     /// The plugin host over the daemon's services; a reload re-reads the plugin keys of the
-    /// config file (other keys need a restart).
+    /// config file (other keys need a restart), checking the file as at start (the same blocks).
     private func makePluginHost() -> PluginHost {
         var reread: (@Sendable () throws -> Configuration.Plugins)?
         if let path = configurationPath {
             let environment = ProcessInfo.processInfo.environment
+            let blocks = configuration.blocks
             reread = { () throws -> Configuration.Plugins in
-                try Configuration.load(path: path, environment: environment).configuration.plugins
+                try Configuration.load(path: path, environment: environment, blocks: blocks.types).configuration.plugins
             }
         }
         return PluginHost(builtins: builtins, settings: configuration.plugins,
-                          services: .live(configuration: configuration, topology: nil, logger: logger),
+                          services: .live(configuration: configuration, topology: nil, logger: logger, functions: luaFunctions),
                           logger: logger, rereadSettings: reread)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
 public import Logging
+import PGClient
 public import ServiceLifecycle
 import Synchronization
 
