@@ -131,7 +131,7 @@ extension ConfigKeyDescriptor {
     }
 
     /// The row made required (for the entries of a block's list).
-    public func required() -> Self {
+    package func required() -> Self {
         var copy = self
         copy.isRequired = true
         return copy

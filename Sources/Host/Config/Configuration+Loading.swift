@@ -1,15 +1,15 @@
 import ConfigJSON
-public import Foundation
+package import Foundation
 
 extension Configuration {
     /// Where the daemon looks when `--config` is not given, in order (docs/config.md).
-    public static let defaultSearchPaths = ["/etc/orchestrator.conf.json", "./orchestrator.conf.json"]
+    package static let defaultSearchPaths = ["/etc/orchestrator.conf.json", "./orchestrator.conf.json"]
 
     /// Reads, parses and validates the config file at `path`. A missing or unreadable file is an
     /// error (the caller asked for this file). `environment` feeds `${VAR}` expansion; pass
     /// `ProcessInfo.processInfo.environment`. `blocks`: the blocks the compiled-in plugins own
     /// (their keys are unknown keys otherwise).
-    public static func load(path: String, environment: [String: String],
+    package static func load(path: String, environment: [String: String],
                             blocks: [any ConfigBlock.Type] = []) throws(ConfigError) -> LoadedConfiguration {
         switch ConfigFileAccess.read(path) {
         case .failure(let failure):
@@ -21,18 +21,18 @@ extension Configuration {
     }
 
     /// Parses and validates config JSON. `source` names the file in messages.
-    public static func parse(data: Data, source: String, environment: [String: String],
+    package static func parse(data: Data, source: String, environment: [String: String],
                              blocks: [any ConfigBlock.Type] = []) throws(ConfigError) -> LoadedConfiguration {
         try parse(bytes: [UInt8](data), source: source, environment: environment, blocks: blocks)
     }
 
     /// `--config PATH` if given, else the first of `searchPaths` that exists, else nil.
-    public static func resolvePath(explicit: String?, searchPaths: [String] = defaultSearchPaths) -> String? {
+    package static func resolvePath(explicit: String?, searchPaths: [String] = defaultSearchPaths) -> String? {
         resolvePath(explicit: explicit, searchPaths: searchPaths, fileExists: ConfigFileAccess.exists)
     }
 
     /// As above with an injectable existence check (for tests).
-    public static func resolvePath(explicit: String?, searchPaths: [String],
+    package static func resolvePath(explicit: String?, searchPaths: [String],
                                    fileExists: (String) -> Bool) -> String? {
         if let explicit { return explicit }
         return searchPaths.first(where: fileExists)
@@ -41,7 +41,7 @@ extension Configuration {
     /// The daemon's start-up entry point: loads `--config PATH` when given (a missing file is then
     /// an error), else the first existing default path, else runs on the built-in defaults with a
     /// warning saying so.
-    public static func load(explicitPath: String?, searchPaths: [String] = defaultSearchPaths, environment: [String: String],
+    package static func load(explicitPath: String?, searchPaths: [String] = defaultSearchPaths, environment: [String: String],
                             blocks: [any ConfigBlock.Type] = []) throws(ConfigError) -> LoadedConfiguration {
         if let path = resolvePath(explicit: explicitPath, searchPaths: searchPaths) {
             return try load(path: path, environment: environment, blocks: blocks)

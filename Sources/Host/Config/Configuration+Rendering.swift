@@ -11,14 +11,14 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     public var debugDescription: String { "Configuration(" + redactedJSON(pretty: false) + ")" }
 
     /// Redacted JSON text; indented when `pretty`.
-    public func redactedJSON(pretty: Bool = true) -> String {
+    package func redactedJSON(pretty: Bool = true) -> String {
         let value = rendered(redact: true)
         return pretty ? ConfigJSONWriter.pretty(value) : ConfigJSONWriter.compact(value)
     }
 
     /// The redacted rendering as Foundation JSON objects (`String`, `Int`, `Double`, `Bool`,
     /// `NSNull`, arrays, dictionaries), ready for `JSONSerialization` or an API response.
-    public func redactedDictionary() -> [String: Any] {
+    package func redactedDictionary() -> [String: Any] {
         guard case let dictionary as [String: Any] = Self.foundationObject(rendered(redact: true)) else { return [:] }
         return dictionary
     }

@@ -1,27 +1,27 @@
 import Foundation
-public import HookAPI
-public import Logging
-public import Prometheus
+package import HookAPI
+package import Logging
+package import Prometheus
 import Hummingbird
 import ServiceLifecycle
 import UnixSignals
 
 /// The `orchestrator http` process: opens the backend, then runs every long-lived component
 /// in one `ServiceGroup` until SIGTERM or SIGINT, and shuts them down in reverse order.
-public struct Daemon: Sendable {
-    public let configuration: Configuration
-    public let logger: Logger
+package struct Daemon: Sendable {
+    package let configuration: Configuration
+    package let logger: Logger
     /// The registry `/metrics` renders (from `DaemonMetrics.bootstrap()`); nil serves none.
-    public let metrics: PrometheusCollectorRegistry?
+    package let metrics: PrometheusCollectorRegistry?
     /// Compiled-in plugins (`BuiltinPlugins.all(configuration)`), dispatched first.
-    public let builtins: [any Plugin]
+    package let builtins: [any Plugin]
     /// The `orc.*` functions they add for Lua plugins (`BuiltinPlugins.luaFunctions(configuration)`).
-    public let luaFunctions: [LuaAPIFunction]
+    package let luaFunctions: [LuaAPIFunction]
     /// The config file, re-read for the plugin settings on SIGHUP and
     /// `/api/reload-configuration`; nil when running on the built-in defaults.
-    public let configurationPath: String?
+    package let configurationPath: String?
 
-    public init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
+    package init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
                 builtins: [any Plugin] = [], luaFunctions: [LuaAPIFunction] = [], configurationPath: String? = nil) {
         self.configuration = configuration
         self.logger = logger
@@ -33,7 +33,7 @@ public struct Daemon: Sendable {
 
     /// Fails before serving anything if the backend cannot be opened (`StoreError`) or the
     /// HTTPS certificate or key cannot be loaded (`APIServerError`).
-    public func run() async throws {
+    package func run() async throws {
         let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
         logger.info("backend ready", metadata: ["SQLite3DataFile": "\(backend.path)"])
         let logger = self.logger

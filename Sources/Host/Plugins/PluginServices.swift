@@ -1,24 +1,24 @@
-public import Foundation
-public import Logging
-public import PGClient
+import Foundation
+package import Logging
+package import PGClient
 
 /// What Lua plugins may reach through `orc.*`, as closures so tests can put a recording
 /// server or a fixed topology in place, plus the functions compiled-in plugins add.
 /// `live(...)` is the daemon's wiring.
-public struct PluginServices: Sendable {
+package struct PluginServices: Sendable {
     /// The live topology; nil when the daemon has none (`orc.topology()` is then empty).
-    public var topology: @Sendable () async -> TopologySnapshot?
+    package var topology: @Sendable () async -> TopologySnapshot?
     /// Runs one statement with parameters on an instance, as the topology user.
-    public var sql: @Sendable (_ key: InstanceKey, _ sql: String, _ parameters: [String?], _ timeout: Duration) async throws -> PGResult
+    package var sql: @Sendable (_ key: InstanceKey, _ sql: String, _ parameters: [String?], _ timeout: Duration) async throws -> PGResult
     /// The `orc.*` functions compiled-in plugins add (`LuaAPIFunction`), registered with Host's.
-    public var functions: [LuaAPIFunction]
+    package var functions: [LuaAPIFunction]
     /// The configuration, for `orc.config` (rendered redacted) and cluster aliases.
-    public var configuration: Configuration
+    package var configuration: Configuration
     /// The environment executables start from (passwords already removed).
-    public var environment: [String: String]
-    public var logger: Logger
+    package var environment: [String: String]
+    package var logger: Logger
 
-    public init(
+    package init(
         configuration: Configuration, logger: Logger, environment: [String: String],
         topology: @escaping @Sendable () async -> TopologySnapshot?,
         sql: @escaping @Sendable (InstanceKey, String, [String?], Duration) async throws -> PGResult,
@@ -35,7 +35,7 @@ public struct PluginServices: Sendable {
     /// The daemon's services: SQL through the topology `Connector` (credentials, TLS mode and
     /// connect deadline of the configuration), one short-lived connection per statement; and
     /// `functions`, those of the compiled-in plugins.
-    public static func live(configuration: Configuration, topology: TopologyState?, logger: Logger,
+    package static func live(configuration: Configuration, topology: TopologyState?, logger: Logger,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             functions: [LuaAPIFunction] = []) -> PluginServices {
         let connector = Connector(configuration)
@@ -58,5 +58,5 @@ public struct PluginServices: Sendable {
     }
 
     /// Bytes of values `orc.sql` accepts in one result (the Lua state is limited to 64 MiB).
-    public static let sqlResultLimit = 8 << 20
+    package static let sqlResultLimit = 8 << 20
 }

@@ -1,4 +1,4 @@
-public import PGClient
+package import PGClient
 
 /// How the daemon connects to every instance: one place that turns a key into connection
 /// parameters, with the topology credentials, TLS settings and deadlines from the configuration
@@ -6,20 +6,20 @@ public import PGClient
 /// `connector.queryTimeout`), and `DiscoveryAllowedNetworks` checked on the address actually
 /// used. Every session pins its server settings (see `PGConnectionSettings`).
 @dynamicMemberLookup
-public struct Connector: Sendable {
+package struct Connector: Sendable {
     /// Credentials, TLS, deadlines: everything but the address.
-    public var settings: PGConnectionSettings
+    package var settings: PGConnectionSettings
     /// `DiscoveryAllowedNetworks`: checked on the resolved address before every connection.
-    public var allowedNetworks = AllowedNetworks()
+    package var allowedNetworks = AllowedNetworks()
 
-    public init(user: String, password: String, sslMode: String, database: String = "postgres",
+    package init(user: String, password: String, sslMode: String, database: String = "postgres",
                 connectTimeout: Duration = .seconds(2), queryTimeout: Duration = .seconds(2),
                 tls: PGConnectionSettings.TLS = .init()) {
         settings = PGConnectionSettings(user: user, password: password, sslMode: sslMode, database: database,
                                         connectTimeout: connectTimeout, queryTimeout: queryTimeout, tls: tls)
     }
 
-    public init(_ configuration: Configuration) {
+    package init(_ configuration: Configuration) {
         let pg = configuration.postgresql
         var tls = PGConnectionSettings.TLS()
         tls.rootCertFile = pg.sslRootCertFile
@@ -33,20 +33,20 @@ public struct Connector: Sendable {
         self.allowedNetworks = AllowedNetworks(parsing: configuration.discovery.allowedNetworks)
     }
 
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<PGConnectionSettings, Value>) -> Value {
+    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<PGConnectionSettings, Value>) -> Value {
         get { settings[keyPath: keyPath] }
         set { settings[keyPath: keyPath] = newValue }
     }
 
     /// The same connector for statements with a different client deadline (the server-side
     /// timeouts follow it).
-    public func withQueryTimeout(_ timeout: Duration) -> Connector {
+    package func withQueryTimeout(_ timeout: Duration) -> Connector {
         var copy = self
         copy.settings.queryTimeout = timeout
         return copy
     }
 
-    public func conninfo(for key: InstanceKey) -> ConnInfo {
+    package func conninfo(for key: InstanceKey) -> ConnInfo {
         settings.conninfo(host: key.host, port: key.port)
     }
 
@@ -57,7 +57,7 @@ public struct Connector: Sendable {
 
     /// Connects to `key`, at `pinned` when given (an address already resolved and checked,
     /// so that a second DNS answer cannot send the connection elsewhere).
-    public func connect(_ key: InstanceKey, at pinned: String? = nil) async throws(PGError) -> PGConnection {
+    package func connect(_ key: InstanceKey, at pinned: String? = nil) async throws(PGError) -> PGConnection {
         var info = conninfo(for: key)
         if let pinned {
             info["hostaddr"] = pinned
@@ -70,7 +70,7 @@ public struct Connector: Sendable {
 
     /// The address `key` resolves to (as text for libpq's `hostaddr`, and parsed), refused
     /// unless `DiscoveryAllowedNetworks` allows it. No connection is made.
-    public func address(of key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
+    package func address(of key: InstanceKey) async throws(PGError) -> (text: String, address: NetworkAddress) {
         let resolved = try await resolve(key)
         if let refusal = refusal(of: resolved.address, for: key) { throw refusal }
         return resolved
