@@ -56,7 +56,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Builtins", dependencies: ["HookAPI", "Host", "PGClient"], swiftSettings: strict),
+        // The compiled-in plugins: what a third-party plugin would copy (HookAPI, PGClient and Host's
+        // plugin API: config blocks, Lua functions).
+        .target(name: "Builtins", dependencies: ["HookAPI", "ConfigJSON", "Host", "PGClient"], swiftSettings: strict),
         // The `orchestrator -c COMMAND` client: orchestrator-client's commands over the HTTP API.
         .target(
             name: "OrchestratorClient",
