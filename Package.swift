@@ -33,10 +33,14 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "COrchestratorSystem"),
         .target(name: "HookAPI", swiftSettings: strict),
+        // The project's own JSON: parser (positions, member order, numbers as written), value, writer.
+        .target(name: "ConfigJSON", swiftSettings: strict),
+        // The non-blocking libpq client: connections, results, errors, connection strings, SQL quoting.
+        .target(name: "PGClient", dependencies: ["HookAPI", "CLibPQ", "COrchestratorSystem"], swiftSettings: strict),
         .target(
             name: "Host",
             dependencies: [
-                "HookAPI", "CLibPQ", "CLua", "CLuaShim", "COrchestratorSystem",
+                "HookAPI", "ConfigJSON", "PGClient", "CLua", "CLuaShim", "COrchestratorSystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -52,12 +56,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Builtins", dependencies: ["HookAPI", "Host"], swiftSettings: strict),
+        // The compiled-in plugins: what a third-party plugin would copy (HookAPI, PGClient and Host's
+        // plugin API: config blocks, Lua functions).
+        .target(name: "Builtins", dependencies: ["HookAPI", "ConfigJSON", "Host", "PGClient"], swiftSettings: strict),
         // The `orchestrator -c COMMAND` client: orchestrator-client's commands over the HTTP API.
         .target(
             name: "OrchestratorClient",
             dependencies: [
-                "Host",
+                "ConfigJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,14 +103,14 @@ let package = Package(
         // The failover benchmark's driver (bench/failover.sh).
         .executableTarget(
             name: "failoverbench",
-            dependencies: ["Host", "PGTestKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Host", "PGClient", "PGTestKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         // Starts real PostgreSQL topologies for the tests and the benchmarks.
         .target(
             name: "PGTestKit",
             dependencies: [
-                "Host",
+                "Host", "PGClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,9 +118,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
+        .testTarget(name: "HostTests", dependencies: ["Host", "HookAPI", "ConfigJSON", "PGClient", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
         // The compiled-in plugins; ProxySQL tests run against Tests/Support/proxysql_standin.py (no PostgreSQL).
-        .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Host", "PGTestKit"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "Builtins", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
+        .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "HookAPI", "ConfigJSON", "Host", "PGClient", "PGTestKit"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Host", "HookAPI", "PGClient", "Builtins", "PGTestKit", "OrchestratorClient"], swiftSettings: strict),
     ]
 )

@@ -1,4 +1,4 @@
 /// The version `orchestrator --version` prints and the API reports as `AppVersion`.
-public enum OrchestratorVersion {
-    public static let current = "0.1.0"
+package enum OrchestratorVersion {
+    package static let current = "0.1.0"
 }

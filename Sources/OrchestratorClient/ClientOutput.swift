@@ -1,4 +1,4 @@
-import Host
+import ConfigJSON
 
 /// How a command prints the API's answer: the jq filters of orchestrator-client, over the
 /// answer with member order kept (jq keeps it too).

@@ -1,5 +1,5 @@
+import ConfigJSON
 import Foundation
-import Host
 import NIOCore
 
 /// `orchestrator -c COMMAND`: orchestrator-client over the HTTP API, same flags, same output.

@@ -1,5 +1,6 @@
-public import Host
+import Host
 import Foundation
+public import PGClient
 import Synchronization
 
 /// One PostgreSQL server of a test topology: its data directory, address and postmaster. On

@@ -1,5 +1,6 @@
 import Foundation
 import Host
+import PGClient
 
 /// What to start: a primary, its standbys, and standbys cascading from those.
 public struct TopologySpec: Sendable {

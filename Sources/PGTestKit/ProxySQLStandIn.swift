@@ -1,5 +1,6 @@
-public import Host
+import Host
 import Foundation
+public import PGClient
 import Synchronization
 
 /// A stand-in for one ProxySQL PostgreSQL admin interface (`Tests/Support/proxysql_standin.py`):
@@ -107,16 +108,6 @@ public actor ProxySQLStandIn {
     /// The stand-in's own output (its Python traceback if it crashed).
     public nonisolated func log() -> String {
         (try? String(contentsOfFile: "\(directory)/standin.log", encoding: .utf8)) ?? ""
-    }
-
-    /// The admin endpoint as the config file would give it.
-    public nonisolated func endpoint(writerHostgroup: Int, readerHostgroup: Int? = nil, timeoutSeconds: Int = 10) -> ProxySQLEndpoint {
-        var endpoint = ProxySQLEndpoint(address: "127.0.0.1", port: port, writerHostgroup: writerHostgroup, readerHostgroup: readerHostgroup)
-        endpoint.user = user
-        endpoint.password = Secret(password)
-        endpoint.sslMode = .prefer
-        endpoint.timeoutSeconds = timeoutSeconds
-        return endpoint
     }
 
     public nonisolated func conninfo() -> ConnInfo {

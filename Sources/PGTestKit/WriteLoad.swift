@@ -1,5 +1,6 @@
 import Foundation
 import Host
+import PGClient
 
 /// A steady stream of single-row commits, recording every commit the server acknowledged, so
 /// a test can prove that none was lost across a failover or switchover.

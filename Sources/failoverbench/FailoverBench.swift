@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Host
+import PGClient
 import PGTestKit
 
 /// The failover benchmark (bench/failover.sh): a primary and two standbys, the release-built

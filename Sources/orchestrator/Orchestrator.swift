@@ -81,7 +81,7 @@ struct Orchestrator: AsyncParsableCommand {
         case "http":
             try await runDaemon()
         case "config-reference":
-            print(ConfigReference.markdown(), terminator: "")
+            print(ConfigReference.markdown(blocks: BuiltinPlugins.configBlocks), terminator: "")
         case "openapi":
             print(try OpenAPIReference.json(), terminator: "")
         case nil:
@@ -111,7 +111,8 @@ struct Orchestrator: AsyncParsableCommand {
     private func runDaemon() async throws {
         let loaded: LoadedConfiguration
         do {
-            loaded = try Configuration.load(explicitPath: config, environment: ProcessInfo.processInfo.environment)
+            loaded = try Configuration.load(explicitPath: config, environment: ProcessInfo.processInfo.environment,
+                                            blocks: BuiltinPlugins.configBlocks)
         } catch {
             Self.fail(error.description, status: ConfigError.exitCode)
         }
@@ -125,7 +126,8 @@ struct Orchestrator: AsyncParsableCommand {
         for warning in loaded.warnings { logger.warning("\(warning)") }
         do {
             try await Daemon(configuration: loaded.configuration, logger: logger, metrics: DaemonMetrics.bootstrap(),
-                             builtins: BuiltinPlugins.all(loaded.configuration), configurationPath: loaded.source).run()
+                             builtins: BuiltinPlugins.all(loaded.configuration),
+                             luaFunctions: BuiltinPlugins.luaFunctions(loaded.configuration), configurationPath: loaded.source).run()
         } catch let error as StoreError {
             Self.fail(error.description, status: ConfigError.exitCode)
         } catch let error as APIServerError {

@@ -1,12 +1,13 @@
 import Builtins
+import HookAPI
 import Host
 import Testing
 
 @Suite("ProxySQL rewire plan: the SQL text and the runtime check")
 struct ProxySQLRewirePlanTests {
-    static let old = InstanceKey(host: "10.0.0.1", port: 5432)
-    static let new = InstanceKey(host: "10.0.0.2", port: 5432)
-    static let other = InstanceKey(host: "db-3.example", port: 5433)
+    static let old = InstanceAddress(host: "10.0.0.1", port: 5432)
+    static let new = InstanceAddress(host: "10.0.0.2", port: 5432)
+    static let other = InstanceAddress(host: "db-3.example", port: 5433)
 
     @Test("the documented sequence, one statement each, literals quoted")
     func sequence() throws {
@@ -55,14 +56,14 @@ struct ProxySQLRewirePlanTests {
     }
 
     @Test("unsafe or contradictory requests are refused", arguments: [
-        (InstanceKey(host: "a'b", port: 5432), 10, 20),
-        (InstanceKey(host: "a\\b", port: 5432), 10, 20),
-        (InstanceKey(host: "", port: 5432), 10, 20),
-        (InstanceKey(host: "10.0.0.9", port: 70000), 10, 20),
-        (InstanceKey(host: "10.0.0.9", port: 5432), 10, 10),
-        (InstanceKey(host: "10.0.0.1", port: 5432), 10, 20),
+        (InstanceAddress(host: "a'b", port: 5432), 10, 20),
+        (InstanceAddress(host: "a\\b", port: 5432), 10, 20),
+        (InstanceAddress(host: "", port: 5432), 10, 20),
+        (InstanceAddress(host: "10.0.0.9", port: 70000), 10, 20),
+        (InstanceAddress(host: "10.0.0.9", port: 5432), 10, 10),
+        (InstanceAddress(host: "10.0.0.1", port: 5432), 10, 20),
     ])
-    func refused(new: InstanceKey, writer: Int, reader: Int) {
+    func refused(new: InstanceAddress, writer: Int, reader: Int) {
         let error = #expect(throws: ProxySQLRewireError.self) {
             try ProxySQLRewirePlan.rewire(writerHostgroup: writer, readerHostgroup: reader, newPrimary: new, oldPrimary: Self.old,
                                           standbys: [], tag: "t")

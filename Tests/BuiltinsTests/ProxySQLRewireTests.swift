@@ -1,4 +1,5 @@
 import Builtins
+import HookAPI
 import Host
 import PGTestKit
 import Synchronization
@@ -9,9 +10,9 @@ import Testing
 /// nothing connects to them.
 @Suite("Built-in ProxySQL rewire")
 struct ProxySQLRewireTests {
-    static let old = InstanceKey(host: "127.0.0.1", port: 35432)
-    static let new = InstanceKey(host: "127.0.0.1", port: 35433)
-    static let other = InstanceKey(host: "127.0.0.1", port: 35434)
+    static let old = InstanceAddress(host: "127.0.0.1", port: 35432)
+    static let new = InstanceAddress(host: "127.0.0.1", port: 35433)
+    static let other = InstanceAddress(host: "127.0.0.1", port: 35434)
     static let rewire = ProxySQLRewire(tag: "orchestrator:r1", retry: .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500)))
 
     /// Before the failover: OLD writer and also a reader (as ProxySQL's docs configure it),
@@ -25,7 +26,7 @@ struct ProxySQLRewireTests {
         try await standIn.execute("SAVE PGSQL SERVERS TO DISK")
     }
 
-    static func row(_ hostgroup: Int, _ key: InstanceKey, _ status: String) -> ProxySQLServerRow {
+    static func row(_ hostgroup: Int, _ key: InstanceAddress, _ status: String) -> ProxySQLServerRow {
         .init(hostgroup: hostgroup, server: key, status: status)
     }
 
@@ -213,7 +214,7 @@ struct ProxySQLRewireTests {
     @Test("an unsafe host name is refused before any connection")
     func invalidRequest() async throws {
         let endpoint = ProxySQLEndpoint(address: "127.0.0.1", port: 1, writerHostgroup: 10)
-        let report = await Self.rewire.rewire(endpoint: endpoint, newPrimary: InstanceKey(host: "x'); DELETE FROM pgsql_servers; --", port: 5432),
+        let report = await Self.rewire.rewire(endpoint: endpoint, newPrimary: InstanceAddress(host: "x'); DELETE FROM pgsql_servers; --", port: 5432),
                                               oldPrimary: Self.old, standbys: [])
         #expect(report.attempts.isEmpty)
         guard case .failed(let error) = report.outcome else {

@@ -1,5 +1,7 @@
 import Builtins
+import HookAPI
 import Host
+import PGClient
 import PGTestKit
 import Testing
 
@@ -67,7 +69,7 @@ struct ProxySQLStandInTests {
             try await standIn.execute(Self.insert)
             try await standIn.execute("INSERT INTO pgsql_servers (hostgroup_id, hostname, port, status) VALUES (20, '127.0.0.1', 35433, 'OFFLINE_HARD')")
             #expect(try await standIn.execute(" load  pgsql servers to runtime ;").map(\.commandTag) == ["LOAD"])
-            #expect(try await standIn.servers() == [ProxySQLServerRow(hostgroup: 10, server: InstanceKey(host: "127.0.0.1", port: 35432), status: "ONLINE")])
+            #expect(try await standIn.servers() == [ProxySQLServerRow(hostgroup: 10, server: InstanceAddress(host: "127.0.0.1", port: 35432), status: "ONLINE")])
             #expect(try await standIn.execute("SAVE PGSQL SERVERS TO DISK").map(\.commandTag) == ["SAVE"])
             #expect(try await standIn.rows("disk.pgsql_servers") == (try await standIn.rows("pgsql_servers")))
 
@@ -85,7 +87,7 @@ struct ProxySQLStandInTests {
             #expect(try await standIn.rows("pgsql_servers").count == 2)
             #expect(try await standIn.servers().count == 1)
             #expect(try await standIn.execute("SAVE PGSQL SERVERS FROM RUNTIME").map(\.commandTag) == ["SAVE"])
-            #expect(try await standIn.servers("pgsql_servers") == [ProxySQLServerRow(hostgroup: 10, server: InstanceKey(host: "127.0.0.1", port: 35432), status: "ONLINE")])
+            #expect(try await standIn.servers("pgsql_servers") == [ProxySQLServerRow(hostgroup: 10, server: InstanceAddress(host: "127.0.0.1", port: 35432), status: "ONLINE")])
         }
     }
 

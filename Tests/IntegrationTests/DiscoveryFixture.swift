@@ -1,3 +1,4 @@
+import Builtins
 import Foundation
 import HookAPI
 import Host
@@ -8,7 +9,8 @@ import Testing
 
 /// Runs the daemon's topology service in-process against real servers, with a fresh backend.
 struct DiscoveryFixture {
-    /// A configuration as an operator would write it, plus test credentials and a fast poll.
+    /// A configuration as an operator would write it, plus test credentials and a fast poll;
+    /// loaded as the executable loads it (with the built-ins' blocks).
     static func configuration(seeds: [PGServer], defaultPort: Int = 5432, extra: [String: Any] = [:]) throws -> Configuration {
         var json: [String: Any] = [
             "PostgreSQLTopologyUser": TestCredentials.user,
@@ -23,7 +25,8 @@ struct DiscoveryFixture {
         ]
         json.merge(extra) { _, new in new }
         let data = try JSONSerialization.data(withJSONObject: json)
-        return try Configuration.parse(data: data, source: "test.json", environment: [:]).configuration
+        return try Configuration.parse(data: data, source: "test.json", environment: [:], blocks: BuiltinPlugins.configBlocks)
+            .configuration
     }
 
     /// Runs `body` while a `TopologyService` polls; shuts it down gracefully afterwards.
@@ -34,7 +37,8 @@ struct DiscoveryFixture {
     /// Runs `body` while a `TopologyService` polls and, with `recovering`, a
     /// `RecoveryCoordinator` analyses and recovers; shuts them down gracefully afterwards.
     /// `builtins`: compiled-in plugins for a plugin host (which also loads the configuration's
-    /// Lua scripts and hook directories); nil runs without plugins.
+    /// Lua scripts and hook directories, with the built-ins' `orc.*` functions); nil runs
+    /// without plugins.
     static func run<T: Sendable>(
         _ configuration: Configuration, recovering: Bool, builtins: [any Plugin]? = nil,
         _ body: @Sendable (TopologyService, RecoveryCoordinator, Backend) async throws -> T
@@ -46,7 +50,9 @@ struct DiscoveryFixture {
         var plugins: any RecoveryPluginDispatch = NoRecoveryPlugins()
         if let builtins {
             let host = PluginHost(builtins: builtins, settings: configuration.plugins,
-                                  services: .live(configuration: configuration, topology: service.state, logger: logger), logger: logger)
+                                  services: .live(configuration: configuration, topology: service.state, logger: logger,
+                                                  functions: BuiltinPlugins.luaFunctions(configuration)),
+                                  logger: logger)
             host.attach(topology: service.state)
             _ = await host.reload()
             plugins = host

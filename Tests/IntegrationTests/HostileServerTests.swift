@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
 import Host
+import PGClient
 import PGTestKit
 import Testing
 

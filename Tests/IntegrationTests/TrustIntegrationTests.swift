@@ -1,5 +1,6 @@
 import Foundation
 import Host
+import PGClient
 import PGTestKit
 import Testing
 

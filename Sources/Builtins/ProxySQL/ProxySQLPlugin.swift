@@ -1,5 +1,5 @@
 public import HookAPI
-public import Host
+import Host
 
 /// The built-in ProxySQL plugin (docs/plugins.md, "Built-in ProxySQL rewire"): after a
 /// promotion (`postFailover`, `postGracefulTakeover`) every endpoint of the `ProxySQL` block is
@@ -32,7 +32,7 @@ public struct ProxySQLPlugin: Plugin {
 
     public func handle(_ event: PluginEvent) async throws -> PluginAnswer {
         guard case .recovery(let point, let recovery) = event else { return .proceed }
-        let failed = InstanceKey(host: recovery.failed.host, port: recovery.failed.port)
+        let failed = recovery.failed
         let deadline = ContinuousClock.now + cap
         let reports: [ProxySQLRewireReport]
         if point == .preFailover || point == .preGracefulTakeover {
@@ -41,8 +41,8 @@ public struct ProxySQLPlugin: Plugin {
         }
         guard let successor = recovery.successor else { return .note("no successor: nothing to rewire") }
         let lost = Set(recovery.lostReplicas)
-        let standbys = recovery.replicas.filter { $0 != successor && !lost.contains($0) }.map { InstanceKey(host: $0.host, port: $0.port) }
-        reports = await rewire.rewireAll(endpoints: endpoints, newPrimary: InstanceKey(host: successor.host, port: successor.port),
+        let standbys = recovery.replicas.filter { $0 != successor && !lost.contains($0) }
+        reports = await rewire.rewireAll(endpoints: endpoints, newPrimary: successor,
                                          oldPrimary: failed, standbys: standbys, deadline: deadline)
         if reports.contains(where: { !$0.succeeded }) {
             throw ProxySQLPluginFailure(description: summary(reports) + "\n" + reports.filter { !$0.succeeded }.map(\.description).joined(separator: "\n"))

@@ -1,4 +1,6 @@
+public import HookAPI
 public import Host
+import PGClient
 
 /// The built-in ProxySQL rewire: after a promotion, makes every configured ProxySQL route
 /// writes to the new primary and never again to the old one; before a failover, optionally
@@ -51,7 +53,7 @@ public struct ProxySQLRewire: Sendable {
     /// `standbys`: the other standbys, which belong ONLINE in the reader hostgroup (used only
     /// when the endpoint has `ReaderHostgroup`). Returns by `deadline` or the endpoint's
     /// `TimeoutSeconds`, whichever comes first.
-    public func rewire(endpoint: ProxySQLEndpoint, newPrimary: InstanceKey, oldPrimary: InstanceKey, standbys: [InstanceKey],
+    public func rewire(endpoint: ProxySQLEndpoint, newPrimary: InstanceAddress, oldPrimary: InstanceAddress, standbys: [InstanceAddress],
                        deadline: ContinuousClock.Instant? = nil) async -> ProxySQLRewireReport {
         let plan = Result { () throws(ProxySQLRewireError) in
             try ProxySQLRewirePlan.rewire(writerHostgroup: endpoint.writerHostgroup, readerHostgroup: endpoint.readerHostgroup,
@@ -62,7 +64,7 @@ public struct ProxySQLRewire: Sendable {
     }
 
     /// Pre-failover drain of one endpoint: the old primary `OFFLINE_SOFT` in the writer hostgroup.
-    public func drain(endpoint: ProxySQLEndpoint, oldPrimary: InstanceKey, deadline: ContinuousClock.Instant? = nil) async -> ProxySQLRewireReport {
+    public func drain(endpoint: ProxySQLEndpoint, oldPrimary: InstanceAddress, deadline: ContinuousClock.Instant? = nil) async -> ProxySQLRewireReport {
         let plan = Result { () throws(ProxySQLRewireError) in
             try ProxySQLRewirePlan.drain(writerHostgroup: endpoint.writerHostgroup, oldPrimary: oldPrimary)
         }
@@ -70,7 +72,7 @@ public struct ProxySQLRewire: Sendable {
     }
 
     /// `rewire` on every endpoint at once; one report per endpoint, in the order given.
-    public func rewireAll(endpoints: [ProxySQLEndpoint], newPrimary: InstanceKey, oldPrimary: InstanceKey, standbys: [InstanceKey],
+    public func rewireAll(endpoints: [ProxySQLEndpoint], newPrimary: InstanceAddress, oldPrimary: InstanceAddress, standbys: [InstanceAddress],
                           deadline: ContinuousClock.Instant? = nil) async -> [ProxySQLRewireReport] {
         await forEach(endpoints) { endpoint in
             await rewire(endpoint: endpoint, newPrimary: newPrimary, oldPrimary: oldPrimary, standbys: standbys, deadline: deadline)
@@ -78,7 +80,7 @@ public struct ProxySQLRewire: Sendable {
     }
 
     /// `drain` on every endpoint that has `PreFailoverDrain` set, at once; one report each.
-    public func drainAll(endpoints: [ProxySQLEndpoint], oldPrimary: InstanceKey, deadline: ContinuousClock.Instant? = nil) async -> [ProxySQLRewireReport] {
+    public func drainAll(endpoints: [ProxySQLEndpoint], oldPrimary: InstanceAddress, deadline: ContinuousClock.Instant? = nil) async -> [ProxySQLRewireReport] {
         await forEach(endpoints.filter(\.preFailoverDrain)) { endpoint in
             await drain(endpoint: endpoint, oldPrimary: oldPrimary, deadline: deadline)
         }
@@ -204,14 +206,14 @@ public struct ProxySQLRewire: Sendable {
         return nil
     }
 
-    /// The admin connection, built like every other connection of the daemon (`Connector`):
+    /// The admin connection, built like every other connection of the daemon (`PGConnectionSettings`):
     /// the endpoint's user, password, sslmode and connect timeout; ProxySQL ignores the database
     /// and knows no PostgreSQL session settings.
     func conninfo(_ endpoint: ProxySQLEndpoint) -> ConnInfo {
-        let connector = Connector(user: endpoint.user, password: endpoint.password.value, sslMode: endpoint.sslMode.rawValue,
-                                  database: "main", connectTimeout: .seconds(endpoint.connectTimeoutSeconds),
-                                  queryTimeout: retry.statementTimeout, pinsSessionSettings: false)
-        var info = connector.conninfo(for: InstanceKey(host: endpoint.address, port: endpoint.port))
+        let settings = PGConnectionSettings(user: endpoint.user, password: endpoint.password.value, sslMode: endpoint.sslMode.rawValue,
+                                            database: "main", connectTimeout: .seconds(endpoint.connectTimeoutSeconds),
+                                            queryTimeout: retry.statementTimeout, pinsSessionSettings: false)
+        var info = settings.conninfo(host: endpoint.address, port: endpoint.port)
         info["connect_timeout"] = String(endpoint.connectTimeoutSeconds)
         return info
     }
@@ -237,7 +239,10 @@ public struct ProxySQLRewire: Sendable {
         for row in result.rows {
             guard let hostgroup = try? row.decode("hostgroup_id", as: Int.self), let host = try? row.decode("hostname", as: String.self),
                   let port = try? row.decode("port", as: Int.self), let status = try? row.decode("status", as: String.self) else { return nil }
-            rows.append(ProxySQLServerRow(hostgroup: hostgroup, server: InstanceKey(host: host, port: port), status: status))
+            // Spelled as the daemon spells an instance (lower case, no quotes or brackets), so
+            // that rows compare with the addresses recoveries give.
+            let server = InstanceKey(host: host, port: port)
+            rows.append(ProxySQLServerRow(hostgroup: hostgroup, server: InstanceAddress(host: server.host, port: server.port), status: status))
         }
         return rows
     }

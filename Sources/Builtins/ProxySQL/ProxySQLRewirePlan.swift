@@ -1,4 +1,5 @@
-public import Host
+public import HookAPI
+import PGClient
 
 /// The SQL of a rewire or drain for one endpoint, and the check of what runtime must show
 /// afterwards. Pure: no I/O, so the exact text and the verification rules are unit-tested.
@@ -30,9 +31,9 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
     let writerHostgroup: Int
     /// With `.newPrimaryOutOfReaders`: the reader hostgroup and the new primary, which must not be in it.
     let readerHostgroup: Int?
-    let notReader: InstanceKey?
+    let notReader: InstanceAddress?
     /// Servers that must have no runtime row at all (OFFLINE_HARD rows are not listed in runtime).
-    let absent: Set<InstanceKey>
+    let absent: Set<InstanceAddress>
 
     /// ProxySQL's defaults for a `pgsql_servers` row; the writer and fenced rows are written
     /// whole (`INSERT OR REPLACE` resets omitted columns), with these values.
@@ -66,8 +67,8 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
     /// `tag` goes into `comment` (`<tag>:writer`, `<tag>:fenced`, `<tag>:reader`) so every row
     /// says who wrote it.
     public static func rewire(
-        writerHostgroup w: Int, readerHostgroup r: Int?, newPrimary new: InstanceKey, oldPrimary old: InstanceKey,
-        standbys: [InstanceKey], tag: String, readerPolicy: ReaderPolicy = .newPrimaryOutOfReaders,
+        writerHostgroup w: Int, readerHostgroup r: Int?, newPrimary new: InstanceAddress, oldPrimary old: InstanceAddress,
+        standbys: [InstanceAddress], tag: String, readerPolicy: ReaderPolicy = .newPrimaryOutOfReaders,
         attributes: ServerAttributes = ServerAttributes()
     ) throws(ProxySQLRewireError) -> ProxySQLRewirePlan {
         if r == w { throw ProxySQLRewireError(.invalidRequest, "ReaderHostgroup \(w) equals WriterHostgroup; give the readers a hostgroup of their own") }
@@ -89,7 +90,7 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
         change(replace(fenceHostgroup, o, status: "OFFLINE_HARD", comment: fenced, attributes))
         change("UPDATE pgsql_servers SET status='OFFLINE_HARD', comment=\(fenced) WHERE \(o.match)")
         var required: Set<ProxySQLServerRow> = [ProxySQLServerRow(hostgroup: w, server: new, status: "ONLINE")]
-        var notReader: InstanceKey?
+        var notReader: InstanceAddress?
         if let r {
             var readers = others
             if readerPolicy == .newPrimaryAlsoReader {
@@ -103,7 +104,7 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
                 change("INSERT OR IGNORE INTO pgsql_servers (hostgroup_id, hostname, port, status, comment) "
                     + "VALUES (\(r), \(s.host), \(s.port), 'ONLINE', \(reader))")
                 change("UPDATE pgsql_servers SET status='ONLINE' WHERE hostgroup_id=\(r) AND \(s.match)")
-                required.insert(ProxySQLServerRow(hostgroup: r, server: s.key, status: "ONLINE"))
+                required.insert(ProxySQLServerRow(hostgroup: r, server: s.address, status: "ONLINE"))
             }
         }
         sql.append(.init(sql: "LOAD PGSQL SERVERS TO RUNTIME", purpose: .apply))
@@ -120,7 +121,7 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
     /// Before a failover or switchover: the old primary `OFFLINE_SOFT` in the writer hostgroup,
     /// so ProxySQL sends it no new work while its open transactions finish. Applied to runtime
     /// but not saved to disk: a drain is transient, the rewire that follows persists.
-    public static func drain(writerHostgroup w: Int, oldPrimary old: InstanceKey) throws(ProxySQLRewireError) -> ProxySQLRewirePlan {
+    public static func drain(writerHostgroup w: Int, oldPrimary old: InstanceAddress) throws(ProxySQLRewireError) -> ProxySQLRewirePlan {
         let o = try Server(old)
         return ProxySQLRewirePlan(statements: [
             .init(sql: snapshotSQL, purpose: .snapshot),
@@ -152,7 +153,7 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
     let drained: ProxySQLServerRow?
 
     init(statements: [Statement], required: Set<ProxySQLServerRow>, writerHostgroup: Int, readerHostgroup: Int?,
-         notReader: InstanceKey?, absent: Set<InstanceKey>, drained: ProxySQLServerRow? = nil) {
+         notReader: InstanceAddress?, absent: Set<InstanceAddress>, drained: ProxySQLServerRow? = nil) {
         self.statements = statements
         self.required = required
         self.writerHostgroup = writerHostgroup
@@ -180,25 +181,25 @@ public struct ProxySQLRewirePlan: Sendable, Equatable {
     /// A server as SQL: the host checked against what a host name or IP address can contain
     /// (ProxySQL's SQLite would read anything else its own way) and quoted with `SQLQuote`.
     private struct Server: Equatable {
-        let key: InstanceKey
+        let address: InstanceAddress
         let host: String
         let port: Int
         var match: String { "hostname=\(host) AND port=\(port)" }
 
-        init(_ key: InstanceKey) throws(ProxySQLRewireError) {
-            let allowed = key.host.unicodeScalars.allSatisfy {
+        init(_ address: InstanceAddress) throws(ProxySQLRewireError) {
+            let allowed = address.host.unicodeScalars.allSatisfy {
                 ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-_:".unicodeScalars.contains($0)
             }
-            guard allowed, !key.host.isEmpty else {
-                throw ProxySQLRewireError(.invalidRequest, "host \(key.host.debugDescription) is not a host name or IP address "
+            guard allowed, !address.host.isEmpty else {
+                throw ProxySQLRewireError(.invalidRequest, "host \(address.host.debugDescription) is not a host name or IP address "
                     + "(allowed: letters, digits, '.', '-', '_', ':'); fix the instance's address")
             }
-            guard (0...65535).contains(key.port) else {
-                throw ProxySQLRewireError(.invalidRequest, "port \(key.port) of \(key.host) is outside 0-65535")
+            guard (0...65535).contains(address.port) else {
+                throw ProxySQLRewireError(.invalidRequest, "port \(address.port) of \(address.host) is outside 0-65535")
             }
-            self.key = key
-            self.host = try ProxySQLRewirePlan.literal(key.host)
-            self.port = key.port
+            self.address = address
+            self.host = try ProxySQLRewirePlan.literal(address.host)
+            self.port = address.port
         }
     }
 }

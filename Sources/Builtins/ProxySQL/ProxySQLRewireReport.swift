@@ -1,3 +1,4 @@
+public import HookAPI
 public import Host
 
 /// What a rewire or drain did on one ProxySQL endpoint: every statement of every attempt with
@@ -85,11 +86,11 @@ public struct ProxySQLRewireReport: Sendable, CustomStringConvertible {
 /// One row of `runtime_pgsql_servers`, as far as the rewire looks at it.
 public struct ProxySQLServerRow: Sendable, Hashable, CustomStringConvertible {
     public let hostgroup: Int
-    public let server: InstanceKey
+    public let server: InstanceAddress
     /// `ONLINE`, `SHUNNED`, `OFFLINE_SOFT` or `OFFLINE_HARD` (upper-cased).
     public let status: String
 
-    public init(hostgroup: Int, server: InstanceKey, status: String) {
+    public init(hostgroup: Int, server: InstanceAddress, status: String) {
         self.hostgroup = hostgroup
         self.server = server
         self.status = status.uppercased()

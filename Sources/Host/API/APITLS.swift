@@ -29,7 +29,7 @@ enum APITLS {
 }
 
 /// The API server cannot start as configured; the message names the key and what to fix.
-public struct APIServerError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct APIServerError: Error, CustomStringConvertible, Sendable {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

@@ -7,11 +7,11 @@ import Prometheus
 /// serves its `/api/openapi.json` from. The routes are registered by a server built on an
 /// empty backend in a temporary directory, deleted afterwards; nothing is started and nothing
 /// listens. A test fails when `docs/openapi.json` differs.
-public enum OpenAPIReference {
+package enum OpenAPIReference {
     /// The command that regenerates `docs/openapi.json`.
-    public static let regenerateCommand = "swift run orchestrator openapi > docs/openapi.json"
+    package static let regenerateCommand = "swift run orchestrator openapi > docs/openapi.json"
 
-    public static func json() throws -> String {
+    package static func json() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-openapi-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let configuration = Configuration()

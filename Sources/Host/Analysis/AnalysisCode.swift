@@ -1,6 +1,6 @@
 /// What the analyzer concluded about one instance (docs/failover.md, "Analysis codes"), in
 /// PostgreSQL vocabulary.
-public enum AnalysisCode: String, Sendable, Hashable, Codable, CaseIterable {
+package enum AnalysisCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// Primary unreachable, every standby reachable, none still streaming from it.
     case deadPrimary = "DeadPrimary"
     /// Primary unreachable, some standbys unreachable too, no reachable one still streaming.
@@ -37,7 +37,7 @@ public enum AnalysisCode: String, Sendable, Hashable, Codable, CaseIterable {
     case noProblem = "NoProblem"
 
     /// Whether a recovery may act on it (subject to the recovery gates).
-    public var isActionable: Bool {
+    package var isActionable: Bool {
         switch self {
         case .deadPrimary, .deadPrimaryAndSomeStandbys, .deadIntermediatePrimary: true
         default: false
@@ -45,7 +45,7 @@ public enum AnalysisCode: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Whether it concerns a cluster's primary (as opposed to a cascading standby).
-    public var isPrimaryFailure: Bool {
+    package var isPrimaryFailure: Bool {
         switch self {
         case .deadPrimary, .deadPrimaryAndSomeStandbys, .deadPrimaryAndStandbys, .deadPrimaryWithoutStandbys, .unreachablePrimary: true
         default: false

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The pure core of failure detection: a topology snapshot in, analysis entries out.
 /// Deterministic (entries sorted by instance), no I/O, so every rule is table-tested.
@@ -6,13 +6,13 @@ public import Foundation
 /// The holistic rule (docs/failover.md, "The rule"): a primary is dead only when the daemon
 /// **and** its standbys lost it. A reachable standby whose WAL receiver still streams from it
 /// proves it alive, whatever the daemon's own probes say.
-public enum Analyzer {
-    public struct Context: Sendable, Equatable {
+package enum Analyzer {
+    package struct Context: Sendable, Equatable {
         /// Instances downtimed now, with the end of their downtime.
-        public var downtimes: [InstanceKey: Date]
-        public var reasonableReplicationLagSeconds: Double
+        package var downtimes: [InstanceKey: Date]
+        package var reasonableReplicationLagSeconds: Double
 
-        public init(downtimes: [InstanceKey: Date] = [:], reasonableReplicationLagSeconds: Double = 10) {
+        package init(downtimes: [InstanceKey: Date] = [:], reasonableReplicationLagSeconds: Double = 10) {
             self.downtimes = downtimes
             self.reasonableReplicationLagSeconds = reasonableReplicationLagSeconds
         }
@@ -20,25 +20,25 @@ public enum Analyzer {
 
     /// Every problem found, sorted by instance then code. Instances without a problem have no
     /// entry (Orchestrator's `replication-analysis` lists problems only).
-    public static func analyze(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
+    package static func analyze(_ snapshot: TopologySnapshot, _ context: Context) -> [AnalysisEntry] {
         let findings = analyze(clusters: nil, in: snapshot, context).values
         return sorted(findings.flatMap(\.entries) + splitBrain(findings.flatMap(\.writable)))
     }
 
     /// What the rules found in one cluster, split brain aside: that needs every cluster's
     /// writable primaries at once (see `splitBrain`).
-    public struct ClusterFindings: Sendable, Equatable {
-        public var entries: [AnalysisEntry] = []
+    package struct ClusterFindings: Sendable, Equatable {
+        package var entries: [AnalysisEntry] = []
         /// Its reachable writable primaries, each as the `SplitBrain` entry it gets when another
         /// one shares its system identifier.
-        public var writable: [AnalysisEntry] = []
+        package var writable: [AnalysisEntry] = []
         /// Instances the rules looked at (the work a pass does, counted by a test).
-        public var instances = 0
+        package var instances = 0
     }
 
     /// The findings of each of `clusters` (every cluster of the snapshot when nil), from the
     /// snapshot's records of their members and of the instances quarantined under them.
-    public static func analyze(clusters: Set<String>?, in snapshot: TopologySnapshot, _ context: Context) -> [String: ClusterFindings] {
+    package static func analyze(clusters: Set<String>?, in snapshot: TopologySnapshot, _ context: Context) -> [String: ClusterFindings] {
         let graph = snapshot.graph
         let names = clusters ?? Set(graph.clusterNames).union(graph.quarantinedByCluster.keys)
         var result: [String: ClusterFindings] = [:]
@@ -72,7 +72,7 @@ public enum Analyzer {
 
     /// Reachable writable instances sharing a system identifier: every one of them is flagged.
     /// `writable`: the clusters' `ClusterFindings.writable`.
-    public static func splitBrain(_ writable: [AnalysisEntry]) -> [AnalysisEntry] {
+    package static func splitBrain(_ writable: [AnalysisEntry]) -> [AnalysisEntry] {
         var entries: [AnalysisEntry] = []
         for (systemIdentifier, group) in Dictionary(grouping: writable, by: { $0.systemIdentifier ?? "" }) where group.count > 1 {
             let named = group.map(\.instance).sorted().map { ($0, $0.description) }
@@ -86,7 +86,7 @@ public enum Analyzer {
     }
 
     /// Entries in the order the API lists them: by instance, then code.
-    public static func sorted(_ entries: [AnalysisEntry]) -> [AnalysisEntry] {
+    package static func sorted(_ entries: [AnalysisEntry]) -> [AnalysisEntry] {
         entries.sorted { ($0.instance, $0.code.rawValue) < ($1.instance, $1.code.rawValue) }
     }
 

@@ -13,27 +13,27 @@ import Foundation
 ///   a plain `prod` must not opt in a cluster whose alias merely contains `prod`).
 ///
 /// A filter that is none of these (an invalid regex) is refused at load.
-public struct ClusterFilters: Sendable, Equatable, ExpressibleByArrayLiteral, CustomStringConvertible {
-    public var filters: [String]
+package struct ClusterFilters: Sendable, Equatable, ExpressibleByArrayLiteral, CustomStringConvertible {
+    package var filters: [String]
 
-    public init(_ filters: [String] = []) {
+    package init(_ filters: [String] = []) {
         self.filters = filters
     }
 
-    public init(arrayLiteral elements: String...) {
+    package init(arrayLiteral elements: String...) {
         self.filters = elements
     }
 
-    public var isEmpty: Bool { filters.isEmpty }
+    package var isEmpty: Bool { filters.isEmpty }
 
-    public var description: String { filters.description }
+    package var description: String { filters.description }
 
-    public func matches(name: String, alias: String) -> Bool {
+    package func matches(name: String, alias: String) -> Bool {
         firstMatch(name: name, alias: alias) != nil
     }
 
     /// The first filter (in config order) that matches the cluster.
-    public func firstMatch(name: String, alias: String) -> String? {
+    package func firstMatch(name: String, alias: String) -> String? {
         filters.first { Self.filter($0, matchesName: name, alias: alias) }
     }
 

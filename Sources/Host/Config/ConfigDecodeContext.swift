@@ -1,7 +1,10 @@
+public import ConfigJSON
+
 /// State and helpers shared by every key while one file is decoded: the file name for messages,
 /// the environment for `${VAR}`, the warnings so far, and typed extraction of JSON values that
 /// turns every mismatch into a `ConfigError` naming the key, the value and the expectation.
-struct ConfigDecodeContext {
+/// Public for the rows of blocks (`ConfigBlock`) that decode more than one value.
+public struct ConfigDecodeContext {
     let file: String
     let environment: [String: String]
     var warnings: [String] = []
@@ -13,11 +16,11 @@ struct ConfigDecodeContext {
         self.environment = environment
     }
 
-    mutating func warn(_ message: String) {
+    public mutating func warn(_ message: String) {
         warnings.append("\(file): \(message)")
     }
 
-    func isPresent(_ name: String) -> Bool { presentKeys.contains(name) }
+    public func isPresent(_ name: String) -> Bool { presentKeys.contains(name) }
 
     // MARK: errors
 
@@ -25,23 +28,23 @@ struct ConfigDecodeContext {
     static let displayLimit = 120
 
     /// A value as the user wrote it, compact, shortened, with secret-looking members redacted.
-    func display(_ value: ConfigJSONValue, secret: Bool) -> String {
+    public func display(_ value: ConfigJSONValue, secret: Bool) -> String {
         if secret { return Self.redacted }
         return Self.shorten(ConfigJSONWriter.compact(Self.redactingSecretMembers(value)))
     }
 
     /// A string value after `${VAR}` expansion, showing what it was written as when that differs.
-    func display(raw: String, expanded: String, secret: Bool) -> String {
+    public func display(raw: String, expanded: String, secret: Bool) -> String {
         if secret { return Self.redacted }
         if raw == expanded { return Self.shorten(ConfigJSONWriter.quoted(raw)) }
         return Self.shorten(ConfigJSONWriter.quoted(expanded)) + " (from " + Self.shorten(ConfigJSONWriter.quoted(raw)) + ")"
     }
 
-    func invalid(_ key: String, _ value: ConfigJSONValue, secret: Bool, expected: String) -> ConfigError {
+    public func invalid(_ key: String, _ value: ConfigJSONValue, secret: Bool, expected: String) -> ConfigError {
         ConfigError(kind: .invalidValue, file: file, key: key, value: display(value, secret: secret), expected: expected)
     }
 
-    func invalid(_ key: String, shown: String, expected: String) -> ConfigError {
+    public func invalid(_ key: String, shown: String, expected: String) -> ConfigError {
         ConfigError(kind: .invalidValue, file: file, key: key, value: shown, expected: expected)
     }
 
@@ -51,7 +54,7 @@ struct ConfigDecodeContext {
     }
 
     /// Replaces the value of any member whose name looks like a credential, at any depth, so
-    /// that echoing a wrongly shaped object (e.g. a ProxySQL block) cannot print a password.
+    /// that echoing a wrongly shaped object (e.g. a list of endpoints) cannot print a password.
     static func redactingSecretMembers(_ value: ConfigJSONValue) -> ConfigJSONValue {
         switch value {
         case .array(let elements):
@@ -80,7 +83,7 @@ struct ConfigDecodeContext {
     // MARK: extraction
 
     /// A string, `${VAR}`-expanded when `expand` is true. Returns the text as written and as used.
-    func string(_ value: ConfigJSONValue, key: String, secret: Bool, expand: Bool,
+    public func string(_ value: ConfigJSONValue, key: String, secret: Bool, expand: Bool,
                 expected: String = "a string") throws(ConfigError) -> (raw: String, value: String) {
         guard case .string(let raw) = value else {
             throw invalid(key, value, secret: secret, expected: expected)
@@ -102,21 +105,21 @@ struct ConfigDecodeContext {
         }
     }
 
-    func integer(_ value: ConfigJSONValue, key: String, range: ClosedRange<Int>, expected: String) throws(ConfigError) -> Int {
+    public func integer(_ value: ConfigJSONValue, key: String, range: ClosedRange<Int>, expected: String) throws(ConfigError) -> Int {
         guard case .number(let text) = value, value.isWholeNumberLiteral, let number = Int(text), range.contains(number) else {
             throw invalid(key, value, secret: false, expected: expected)
         }
         return number
     }
 
-    func double(_ value: ConfigJSONValue, key: String, minimum: Double, expected: String) throws(ConfigError) -> Double {
+    public func double(_ value: ConfigJSONValue, key: String, minimum: Double, expected: String) throws(ConfigError) -> Double {
         guard case .number(let text) = value, let number = Double(text), number.isFinite, number >= minimum else {
             throw invalid(key, value, secret: false, expected: expected)
         }
         return number
     }
 
-    func bool(_ value: ConfigJSONValue, key: String) throws(ConfigError) -> Bool {
+    public func bool(_ value: ConfigJSONValue, key: String) throws(ConfigError) -> Bool {
         guard case .bool(let flag) = value else {
             throw invalid(key, value, secret: false, expected: "true or false")
         }
@@ -125,7 +128,7 @@ struct ConfigDecodeContext {
 
     /// A list of strings; each element is checked by `check` (which may throw for that element,
     /// whose key is `key[index]`).
-    func stringList(_ value: ConfigJSONValue, key: String, expand: Bool, expected: String,
+    public func stringList(_ value: ConfigJSONValue, key: String, expand: Bool, expected: String,
                     check: (_ raw: String, _ value: String, _ elementKey: String) throws(ConfigError) -> Void = { _, _, _ in })
         throws(ConfigError) -> [String] {
         guard case .array(let elements) = value else {

@@ -16,7 +16,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case notAnObject
         /// A key has a value of the wrong type or an impossible value.
         case invalidValue
-        /// A required key (for example `Address` of a ProxySQL endpoint) is absent.
+        /// A required key (one of an entry of a block's list) is absent.
         case missingValue
         /// A `${VAR}` reference names an environment variable that is not set, or is malformed.
         case undefinedVariable
@@ -30,7 +30,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind
     /// The config file as given (a path, or a label such as `<defaults>`).
     public var file: String
-    /// The key path, e.g. `InstancePollSeconds`, `ProxySQL[0].Port`, `DiscoverySeeds[2]`;
+    /// The key path, e.g. `InstancePollSeconds`, `DiscoverySeeds[2]`, `Block[0].Port` (an entry of a block's list);
     /// nil for problems of the file as a whole.
     public var key: String?
     /// The offending value as the user wrote it (compact JSON), `<redacted>` for secrets;

@@ -1,8 +1,10 @@
+import ConfigJSON
+
 /// Units of integer keys, for the reference's type column and for messages.
-enum ConfigValueUnit: Sendable {
+public enum ConfigValueUnit: Sendable {
     case count, milliseconds, seconds, minutes, hours, days
 
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .count: "integer"
         case .milliseconds: "integer (milliseconds)"
@@ -13,7 +15,7 @@ enum ConfigValueUnit: Sendable {
         }
     }
 
-    var phrase: String {
+    public var phrase: String {
         switch self {
         case .count: "a whole number"
         case .milliseconds: "a whole number of milliseconds"
@@ -28,11 +30,11 @@ enum ConfigValueUnit: Sendable {
 /// The constructors the key tables are written with. Each builds the parse, validation and
 /// rendering of one key from a key path, so a table row is one line of intent.
 extension ConfigKeyDescriptor {
-    typealias Path<Value> = any WritableKeyPath<Root, Value> & Sendable
+    public typealias Path<Value> = any WritableKeyPath<Root, Value> & Sendable
     /// Returns nil when the value is acceptable, otherwise the "expected ..." phrase.
-    typealias Check = @Sendable (_ value: String) -> String?
+    public typealias Check = @Sendable (_ value: String) -> String?
 
-    static func flag(_ name: String, _ keyPath: Path<Bool>, _ section: ConfigSection, doc: String) -> Self {
+    public static func flag(_ name: String, _ keyPath: Path<Bool>, _ section: ConfigSection, doc: String) -> Self {
         Self(name: name, section: section, typeName: "boolean", defaultValue: .bool(Root()[keyPath: keyPath]),
              doc: doc, status: .honoured(swiftPath: swiftPath(keyPath)),
              apply: { root, value, key, context throws(ConfigError) in
@@ -41,7 +43,7 @@ extension ConfigKeyDescriptor {
              render: { root, _ in [ConfigJSONMember(key: name, value: .bool(root[keyPath: keyPath]))] })
     }
 
-    static func integer(_ name: String, _ keyPath: Path<Int>, _ section: ConfigSection, unit: ConfigValueUnit,
+    public static func integer(_ name: String, _ keyPath: Path<Int>, _ section: ConfigSection, unit: ConfigValueUnit,
                         minimum: Int, maximum: Int = Int.max, doc: String) -> Self {
         let expected = maximum == Int.max ? "\(unit.phrase) >= \(minimum)" : "\(unit.phrase) from \(minimum) to \(maximum)"
         return Self(name: name, section: section, typeName: unit.typeName, defaultValue: .integer(Root()[keyPath: keyPath]),
@@ -52,7 +54,7 @@ extension ConfigKeyDescriptor {
                     render: { root, _ in [ConfigJSONMember(key: name, value: .integer(root[keyPath: keyPath]))] })
     }
 
-    static func port(_ name: String, _ keyPath: Path<Int>, _ section: ConfigSection, doc: String) -> Self {
+    public static func port(_ name: String, _ keyPath: Path<Int>, _ section: ConfigSection, doc: String) -> Self {
         Self(name: name, section: section, typeName: "integer (port)", defaultValue: .integer(Root()[keyPath: keyPath]),
              doc: doc, status: .honoured(swiftPath: swiftPath(keyPath)),
              apply: { root, value, key, context throws(ConfigError) in
@@ -62,7 +64,7 @@ extension ConfigKeyDescriptor {
              render: { root, _ in [ConfigJSONMember(key: name, value: .integer(root[keyPath: keyPath]))] })
     }
 
-    static func decimal(_ name: String, _ keyPath: Path<Double>, _ section: ConfigSection, minimum: Double, doc: String) -> Self {
+    public static func decimal(_ name: String, _ keyPath: Path<Double>, _ section: ConfigSection, minimum: Double, doc: String) -> Self {
         let expected = "a number >= \(ConfigJSONWriter.compact(.double(minimum)))"
         return Self(name: name, section: section, typeName: "number", defaultValue: .double(Root()[keyPath: keyPath]),
                     doc: doc, status: .honoured(swiftPath: swiftPath(keyPath)),
@@ -73,7 +75,7 @@ extension ConfigKeyDescriptor {
     }
 
     /// A string key. `check` validates the expanded value; `normalize` rewrites it before storing.
-    static func text(_ name: String, _ keyPath: Path<String>, _ section: ConfigSection, typeName: String = "string",
+    public static func text(_ name: String, _ keyPath: Path<String>, _ section: ConfigSection, typeName: String = "string",
                      check: Check? = nil, normalize: (@Sendable (String) -> String)? = nil, doc: String) -> Self {
         Self(name: name, section: section, typeName: typeName, defaultValue: .string(Root()[keyPath: keyPath]),
              doc: doc, status: .honoured(swiftPath: swiftPath(keyPath)),
@@ -89,7 +91,7 @@ extension ConfigKeyDescriptor {
     }
 
     /// A password-like string: `<redacted>` in every message and in the redacted rendering.
-    static func secret(_ name: String, _ keyPath: Path<Secret>, _ section: ConfigSection, doc: String) -> Self {
+    public static func secret(_ name: String, _ keyPath: Path<Secret>, _ section: ConfigSection, doc: String) -> Self {
         Self(name: name, section: section, typeName: "string (secret)", defaultValue: .string(Root()[keyPath: keyPath].value),
              doc: doc, status: .honoured(swiftPath: swiftPath(keyPath) + ".value"), secret: true,
              apply: { root, value, key, context throws(ConfigError) in
@@ -103,7 +105,7 @@ extension ConfigKeyDescriptor {
     }
 
     /// A string key with a closed set of values, stored as an enum.
-    static func choice<Value>(_ name: String, _ keyPath: Path<Value>, _ section: ConfigSection,
+    public static func choice<Value>(_ name: String, _ keyPath: Path<Value>, _ section: ConfigSection,
                               special: [String: String] = [:], doc: String) -> Self
         where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
         let allowed = Value.allCases.map { ConfigJSONWriter.quoted($0.rawValue) }.joined(separator: ", ")
@@ -123,7 +125,7 @@ extension ConfigKeyDescriptor {
     }
 
     /// A list of strings. Hook lists pass `expand: false` (the shell expands at run time).
-    static func list(_ name: String, _ keyPath: Path<[String]>, _ section: ConfigSection, expand: Bool = true,
+    public static func list(_ name: String, _ keyPath: Path<[String]>, _ section: ConfigSection, expand: Bool = true,
                      typeName: String = "list of strings", check: Check? = nil, doc: String) -> Self {
         Self(name: name, section: section, typeName: typeName, defaultValue: .strings(Root()[keyPath: keyPath]),
              doc: doc, status: .honoured(swiftPath: swiftPath(keyPath)), expandsEnvironment: expand,

@@ -1,8 +1,11 @@
+public import ConfigJSON
+
 /// One row of the key table: everything the loader, the validator, the redacted rendering and
 /// the generated reference know about one config key. The loader has no per-key code outside
-/// these rows, so the reference cannot drift from what is parsed.
-struct ConfigKeyDescriptor<Root: ConfigRoot>: Sendable {
-    enum Status: Sendable {
+/// these rows, so the reference cannot drift from what is parsed. Public because a block
+/// (`ConfigBlock`) of a compiled-in plugin is written as rows too.
+public struct ConfigKeyDescriptor<Root: ConfigRoot>: Sendable {
+    public enum Status: Sendable {
         /// Parsed, validated and stored at `swiftPath` (e.g. `config.discovery.instancePollSeconds`).
         case honoured(swiftPath: String)
         /// Accepted (type-checked, no unknown-key warning) but not used, for `reason`.
@@ -10,45 +13,69 @@ struct ConfigKeyDescriptor<Root: ConfigRoot>: Sendable {
     }
 
     /// Another spelling of the same setting.
-    struct Alias: Sendable {
-        var name: String
+    public struct Alias: Sendable {
+        public var name: String
         /// Extra words for the reference, e.g. "in seconds".
-        var note: String = ""
+        public var note: String = ""
+
+        public init(name: String, note: String = "") {
+            self.name = name
+            self.note = note
+        }
     }
 
     /// The key as it occurred: its spelling and its full path for messages
-    /// (`Port` / `ProxySQL[1].Port`).
-    struct Occurrence: Sendable {
-        var spelling: String
-        var path: String
+    /// (`Port` / `Block[1].Port` inside the entry of a block's list).
+    public struct Occurrence: Sendable {
+        public var spelling: String
+        public var path: String
     }
 
-    typealias Apply = @Sendable (_ root: inout Root, _ value: ConfigJSONValue, _ key: Occurrence,
-                                 _ context: inout ConfigDecodeContext) throws(ConfigError) -> Void
-    typealias Render = @Sendable (_ root: Root, _ redact: Bool) -> [ConfigJSONMember]
+    public typealias Apply = @Sendable (_ root: inout Root, _ value: ConfigJSONValue, _ key: Occurrence,
+                                        _ context: inout ConfigDecodeContext) throws(ConfigError) -> Void
+    public typealias Render = @Sendable (_ root: Root, _ redact: Bool) -> [ConfigJSONMember]
 
-    var name: String
-    var aliases: [Alias] = []
-    var section: ConfigSection
+    public var name: String
+    public var aliases: [Alias]
+    public var section: ConfigSection
     /// Type as shown in the reference ("integer (seconds)", "list of regex", ...).
-    var typeName: String
+    public var typeName: String
     /// Default as JSON; `.null` means "not set".
-    var defaultValue: ConfigJSONValue
-    var doc: String
-    var status: Status
+    public var defaultValue: ConfigJSONValue
+    public var doc: String
+    public var status: Status
     /// Value is a password or token: shown as `<redacted>` in errors and renderings.
-    var secret = false
+    public var secret: Bool
     /// String values get `${VAR}` expansion (false for hook commands and ignored keys).
-    var expandsEnvironment = true
-    /// Absence is an error (only inside ProxySQL endpoints).
-    var isRequired = false
+    public var expandsEnvironment: Bool
+    /// Absence is an error (only inside the entries of a block's list).
+    public var isRequired: Bool
     /// Set for deprecated keys: what to use instead, shown in the reference.
-    var deprecation: String?
+    public var deprecation: String?
     /// Set for some ignored keys: a warning logged when the key has a non-default value.
-    var warningWhenSet: String?
-    var apply: Apply
+    public var warningWhenSet: String?
+    public var apply: Apply
     /// The effective value(s) for the rendered configuration (empty for ignored keys).
-    var render: Render
+    public var render: Render
+
+    public init(name: String, aliases: [Alias] = [], section: ConfigSection, typeName: String, defaultValue: ConfigJSONValue,
+                doc: String, status: Status, secret: Bool = false, expandsEnvironment: Bool = true, isRequired: Bool = false,
+                deprecation: String? = nil, warningWhenSet: String? = nil, apply: @escaping Apply, render: @escaping Render) {
+        self.name = name
+        self.aliases = aliases
+        self.section = section
+        self.typeName = typeName
+        self.defaultValue = defaultValue
+        self.doc = doc
+        self.status = status
+        self.secret = secret
+        self.expandsEnvironment = expandsEnvironment
+        self.isRequired = isRequired
+        self.deprecation = deprecation
+        self.warningWhenSet = warningWhenSet
+        self.apply = apply
+        self.render = render
+    }
 
     var isIgnored: Bool {
         if case .ignored = status { return true }
@@ -59,7 +86,7 @@ struct ConfigKeyDescriptor<Root: ConfigRoot>: Sendable {
 
     /// The Swift property path of a key path, e.g. `\Configuration.http.listenAddress` ->
     /// `config.http.listenAddress`.
-    static func swiftPath(_ keyPath: AnyKeyPath) -> String {
+    public static func swiftPath(_ keyPath: AnyKeyPath) -> String {
         let text = String(describing: keyPath)
         let typeName = String(describing: Root.self)
         let prefix = "\\" + typeName

@@ -1,3 +1,5 @@
+import ConfigJSON
+
 /// Upstream Orchestrator keys that an operator's existing file may carry and that this build
 /// accepts without using them: no unknown-key warning, a type check, and a line in the
 /// reference saying why. A few log a warning when set, because ignoring them silently could

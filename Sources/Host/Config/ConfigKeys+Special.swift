@@ -1,6 +1,7 @@
+import ConfigJSON
+
 /// Rows of the key table that need more than a one-line builder: unit-converting aliases, the
-/// deprecated minutes key, the alias map and the ProxySQL list; plus the small checks the
-/// one-line rows share.
+/// deprecated minutes key and the alias map; plus the small checks the one-line rows share.
 extension ConfigKeys {
     // MARK: shared checks
 
@@ -120,44 +121,6 @@ extension ConfigKeys {
             [ConfigJSONMember(key: "ClusterNameToAlias",
                         value: .object(root.clusters.nameToAlias.map { ConfigJSONMember(key: $0.pattern, value: .string($0.alias)) }))]
         })
-
-    // MARK: ProxySQL
-
-    static let proxySQLEndpoints = Key(
-        name: "ProxySQL",
-        section: .proxySQL, typeName: "list of endpoint objects", defaultValue: .array([]),
-        doc: "ProxySQL PostgreSQL admin interfaces that the built-in rewire plugin updates after a promotion "
-            + "(writer hostgroup := the new primary, the old one `OFFLINE_HARD`, `LOAD`/`SAVE PGSQL SERVERS`). "
-            + "Each endpoint is handled independently; the fields of an entry are listed below.",
-        status: .honoured(swiftPath: Key.swiftPath(\Configuration.proxySQL)),
-        apply: { root, value, key, context throws(ConfigError) in
-            let example = "[{\"Address\": \"127.0.0.1\", \"WriterHostgroup\": 10}]"
-            guard case .array(let elements) = value else {
-                throw context.invalid(key.path, value, secret: false,
-                                      expected: "a list of ProxySQL admin endpoints, like \(example)")
-            }
-            var endpoints: [ProxySQLEndpoint] = []
-            for (index, element) in elements.enumerated() {
-                let path = "\(key.path)[\(index)]"
-                guard case .object(let members) = element else {
-                    throw context.invalid(path, element, secret: false, expected: "an endpoint object, like \(example)")
-                }
-                var endpoint = ProxySQLEndpoint()
-                try ConfigObjectDecoder.decode(members, keys: ProxySQLEndpointKeys.all, into: &endpoint,
-                                         pathPrefix: path + ".", context: &context)
-                if let reader = endpoint.readerHostgroup, reader == endpoint.writerHostgroup {
-                    throw context.invalid(path + ".ReaderHostgroup", .integer(reader), secret: false,
-                                          expected: "a hostgroup other than WriterHostgroup (\(endpoint.writerHostgroup))")
-                }
-                endpoints.append(endpoint)
-            }
-            root.proxySQL = endpoints
-        },
-        render: { root, redact in
-            [ConfigJSONMember(key: "ProxySQL", value: .array(root.proxySQL.map { endpoint in
-                .object(ProxySQLEndpointKeys.all.flatMap { $0.render(endpoint, redact) })
-            }))]
-        })
 }
 
 extension ConfigKeyDescriptor {
@@ -167,7 +130,8 @@ extension ConfigKeyDescriptor {
         return copy
     }
 
-    func required() -> Self {
+    /// The row made required (for the entries of a block's list).
+    package func required() -> Self {
         var copy = self
         copy.isRequired = true
         return copy

@@ -1,14 +1,14 @@
 /// THE key table: every top-level key the loader understands, in reference order. Parsing,
 /// validation, the redacted rendering and `docs/config.md` are all driven by these rows.
-/// Keys accepted only for compatibility are in `ConfigKeys+Ignored.swift`; the fields of a
-/// ProxySQL endpoint are in `ProxySQLEndpointKeys.swift`.
+/// Keys accepted only for compatibility are in `ConfigKeys+Ignored.swift`; the keys of a block a
+/// compiled-in plugin owns are in that plugin (`ConfigBlock`).
 enum ConfigKeys {
     typealias Key = ConfigKeyDescriptor<Configuration>
 
     static let all: [Key] = honoured + ignored
 
     static let honoured: [Key] = general + postgresql + http + backend + discovery + analysis + clusters
-        + recovery + hooks + plugins + proxySQL
+        + recovery + hooks + plugins
 
     // MARK: general
 
@@ -289,8 +289,4 @@ enum ConfigKeys {
                  doc: "Wall-clock limit of one plugin call (built-in, Lua or drop-in executable); a drop-in's "
                    + "process group is killed at this limit."),
     ]
-
-    // MARK: ProxySQL
-
-    static let proxySQL: [Key] = [proxySQLEndpoints]
 }

@@ -1,9 +1,12 @@
+public import ConfigJSON
+
 /// Applies the members of one JSON object to a root value through a key table: matches each
 /// member to a key by exact name, alias, or (as Go's encoding/json does) case-insensitively;
 /// warns about unknown members with a suggestion; refuses two spellings of one setting with
-/// different values; checks required keys. Used for the top level and for ProxySQL endpoints.
-enum ConfigObjectDecoder {
-    static func decode<Root: ConfigRoot>(_ members: [ConfigJSONMember], keys: [ConfigKeyDescriptor<Root>], into root: inout Root,
+/// different values; checks required keys. Used for the top level and for the entries of a
+/// block's list (`ConfigBlock`).
+public enum ConfigObjectDecoder {
+    public static func decode<Root: ConfigRoot>(_ members: [ConfigJSONMember], keys: [ConfigKeyDescriptor<Root>], into root: inout Root,
                                          pathPrefix: String, context: inout ConfigDecodeContext) throws(ConfigError) {
         var exact: [String: Int] = [:]
         var folded: [String: (index: Int, name: String)] = [:]

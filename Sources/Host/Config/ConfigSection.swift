@@ -1,45 +1,23 @@
-/// The headings of the generated reference, in order. Every key descriptor names one.
-enum ConfigSection: String, CaseIterable, Sendable {
-    case general
-    case postgresql
-    case http
-    case backend
-    case discovery
-    case analysis
-    case clusters
-    case recovery
-    case hooks
-    case plugins
-    case proxySQL
+/// A heading of the generated reference. Every key descriptor names one: Host's own, in the
+/// order of `ConfigSection.host`, or a block's (`ConfigBlock.section`), listed after them.
+public struct ConfigSection: Hashable, Sendable {
+    public let title: String
 
-    var title: String {
-        switch self {
-        case .general: "General"
-        case .postgresql: "PostgreSQL connections"
-        case .http: "HTTP API, web UI, authentication and TLS"
-        case .backend: "Backend store and audit"
-        case .discovery: "Discovery and polling"
-        case .analysis: "Lag and problem analysis"
-        case .clusters: "Cluster aliases and instance metadata"
-        case .recovery: "Failure detection and recovery"
-        case .hooks: "Shell hooks"
-        case .plugins: "Plugins (Lua and drop-in directories)"
-        case .proxySQL: "ProxySQL"
-        }
+    public init(_ title: String) {
+        self.title = title
     }
-}
 
-/// A type the key table can fill: the configuration itself, or one ProxySQL endpoint.
-protocol ConfigRoot: Sendable {
-    init()
-    /// How a Swift key path of this type is shown in the reference, e.g. `config.http`.
-    static var swiftPathPrefix: String { get }
-}
+    static let general = ConfigSection("General")
+    static let postgresql = ConfigSection("PostgreSQL connections")
+    static let http = ConfigSection("HTTP API, web UI, authentication and TLS")
+    static let backend = ConfigSection("Backend store and audit")
+    static let discovery = ConfigSection("Discovery and polling")
+    static let analysis = ConfigSection("Lag and problem analysis")
+    static let clusters = ConfigSection("Cluster aliases and instance metadata")
+    static let recovery = ConfigSection("Failure detection and recovery")
+    static let hooks = ConfigSection("Shell hooks")
+    static let plugins = ConfigSection("Plugins (Lua and drop-in directories)")
 
-extension Configuration: ConfigRoot {
-    static var swiftPathPrefix: String { "config" }
-}
-
-extension ProxySQLEndpoint: ConfigRoot {
-    static var swiftPathPrefix: String { "config.proxySQL[i]" }
+    /// Host's headings, in reference order.
+    static let host: [ConfigSection] = [general, postgresql, http, backend, discovery, analysis, clusters, recovery, hooks, plugins]
 }

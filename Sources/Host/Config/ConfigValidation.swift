@@ -1,3 +1,5 @@
+import ConfigJSON
+
 /// Rules that involve more than one key, checked after every key has been applied. Single-key
 /// rules (types, ranges, choices, regexes, addresses) live in the key table itself.
 enum ConfigValidation {

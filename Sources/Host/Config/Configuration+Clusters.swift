@@ -1,43 +1,43 @@
 extension Configuration {
     /// Cluster aliases and per-instance metadata.
-    public struct Clusters: Sendable, Equatable {
+    package struct Clusters: Sendable, Equatable {
         /// `ClusterNameToAlias`, in file order (first matching rule wins).
-        public var nameToAlias: [ClusterAliasRule] = []
+        package var nameToAlias: [ClusterAliasRule] = []
         /// `DetectClusterAliasQuery`.
-        public var detectClusterAliasQuery = ""
+        package var detectClusterAliasQuery = ""
         /// `DetectClusterDomainQuery`.
-        public var detectClusterDomainQuery = ""
+        package var detectClusterDomainQuery = ""
         /// `DetectInstanceAliasQuery`.
-        public var detectInstanceAliasQuery = ""
+        package var detectInstanceAliasQuery = ""
         /// `DetectPromotionRuleQuery`.
-        public var detectPromotionRuleQuery = ""
+        package var detectPromotionRuleQuery = ""
         /// `DataCenterPattern`.
-        public var dataCenterPattern = ""
+        package var dataCenterPattern = ""
         /// `RegionPattern`.
-        public var regionPattern = ""
+        package var regionPattern = ""
         /// `PhysicalEnvironmentPattern`.
-        public var physicalEnvironmentPattern = ""
+        package var physicalEnvironmentPattern = ""
         /// `DetectDataCenterQuery`.
-        public var detectDataCenterQuery = ""
+        package var detectDataCenterQuery = ""
         /// `DetectRegionQuery`.
-        public var detectRegionQuery = ""
+        package var detectRegionQuery = ""
         /// `DetectPhysicalEnvironmentQuery`.
-        public var detectPhysicalEnvironmentQuery = ""
+        package var detectPhysicalEnvironmentQuery = ""
 
-        public init() {}
+        package init() {}
 
         /// The alias of the first rule whose pattern is found in `clusterName`.
-        public func alias(forClusterName clusterName: String) -> String? {
+        package func alias(forClusterName clusterName: String) -> String? {
             nameToAlias.first { PatternList.pattern($0.pattern, isFoundIn: clusterName) }?.alias
         }
     }
 
     /// One `"regex": "alias"` entry of `ClusterNameToAlias`.
-    public struct ClusterAliasRule: Sendable, Equatable {
-        public var pattern: String
-        public var alias: String
+    package struct ClusterAliasRule: Sendable, Equatable {
+        package var pattern: String
+        package var alias: String
 
-        public init(pattern: String, alias: String) {
+        package init(pattern: String, alias: String) {
             self.pattern = pattern
             self.alias = alias
         }

@@ -1,53 +1,53 @@
 extension Configuration {
     /// The HTTP API and web UI: listener, authentication, TLS, display.
-    public struct HTTP: Sendable, Equatable {
+    package struct HTTP: Sendable, Equatable {
         /// `ListenAddress`, as written (validated: `[host]:port`).
-        public var listenAddress = ":3000"
+        package var listenAddress = ":3000"
         /// `ListenSocket`: a Unix socket path; when set, TCP is not used (the socket file gets
         /// mode 0660, so its owner and group may connect).
-        public var listenSocket = ""
+        package var listenSocket = ""
         /// `URLPrefix`, normalised like Orchestrator: "" or "/prefix" (no trailing slash).
-        public var urlPrefix = ""
+        package var urlPrefix = ""
         /// `StatusEndpoint`: one more path (under `URLPrefix`) answering as `/api/status`.
-        public var statusEndpoint = "/api/status"
+        package var statusEndpoint = "/api/status"
         /// `ReadOnly`: refuse every state-changing request.
-        public var readOnly = false
+        package var readOnly = false
         /// `WebMessage`: banner shown on every UI page.
-        public var webMessage = ""
+        package var webMessage = ""
         /// `PrometheusEnabled`: serve `/metrics`.
-        public var prometheusEnabled = true
+        package var prometheusEnabled = true
         /// `RemoveTextFromHostnameDisplay`: cosmetic, UI only.
-        public var removeTextFromHostnameDisplay = ""
+        package var removeTextFromHostnameDisplay = ""
         /// `AuthenticationMethod`.
-        public var authenticationMethod = AuthenticationMethod.none
+        package var authenticationMethod = AuthenticationMethod.none
         /// `HTTPAuthUser`.
-        public var authUser = ""
+        package var authUser = ""
         /// `HTTPAuthPassword` (secret).
-        public var authPassword: Secret = ""
+        package var authPassword: Secret = ""
         /// `UseSSL`: serve HTTPS.
-        public var useSSL = false
+        package var useSSL = false
         /// `SSLCertFile`.
-        public var sslCertFile = ""
+        package var sslCertFile = ""
         /// `SSLPrivateKeyFile`.
-        public var sslPrivateKeyFile = ""
+        package var sslPrivateKeyFile = ""
         /// `SSLCAFile`: CA bundle for client certificates (mutual TLS).
-        public var sslCAFile = ""
+        package var sslCAFile = ""
         /// `UseMutualTLS`: require client certificates signed by `SSLCAFile`.
-        public var useMutualTLS = false
+        package var useMutualTLS = false
         /// `AllowRemoteUnauthenticatedWrites`: with `AuthenticationMethod ""`, accept writes from
         /// any address, not only from loopback and the Unix socket ("protected mode" off).
-        public var allowRemoteUnauthenticatedWrites = false
+        package var allowRemoteUnauthenticatedWrites = false
         /// `MaxAPIConnections`: open API connections at once; further clients wait in the
         /// listen backlog, so the API can never take the file descriptors a failover needs.
-        public var maxConnections = 512
+        package var maxConnections = 512
         /// `APIIdleTimeoutSeconds`: a connection that sends no complete request for this long
         /// (idle keep-alive, or headers trickling in) is closed.
-        public var idleTimeoutSeconds = 30
+        package var idleTimeoutSeconds = 30
 
-        public init() {}
+        package init() {}
 
         /// `listenAddress` parsed; the host is "" for all interfaces (`":3000"`).
-        public var listen: HostPort {
+        package var listen: HostPort {
             if case .success(let address) = HostPort.parse(listenAddress, defaultPort: nil, allowEmptyHost: true) {
                 return address
             }
@@ -56,13 +56,13 @@ extension Configuration {
 
         /// Protected mode: no authentication and not explicitly opened up, so writes are
         /// accepted from local clients only (loopback addresses and the Unix socket).
-        public var writesFromLocalClientsOnly: Bool {
+        package var writesFromLocalClientsOnly: Bool {
             authenticationMethod == .none && !allowRemoteUnauthenticatedWrites
         }
     }
 
     /// `AuthenticationMethod` values this build supports.
-    public enum AuthenticationMethod: String, Sendable, Equatable, CaseIterable {
+    package enum AuthenticationMethod: String, Sendable, Equatable, CaseIterable {
         /// `""`: no authentication.
         case none = ""
         /// `"basic"`: one user, `HTTPAuthUser` / `HTTPAuthPassword`.

@@ -4,29 +4,29 @@ extension Configuration {
     /// run, with the `ORC_*` variables set.
     public struct Hooks: Sendable, Equatable {
         /// `ProcessesShellCommand`.
-        public var shellCommand = "bash"
+        package var shellCommand = "bash"
         /// `HookTimeoutSeconds`: each hook's process group is killed after this.
-        public var timeoutSeconds = 30
+        package var timeoutSeconds = 30
         /// `OnFailureDetectionProcesses`.
-        public var onFailureDetection: [String] = []
+        package var onFailureDetection: [String] = []
         /// `PreGracefulTakeoverProcesses`.
-        public var preGracefulTakeover: [String] = []
+        package var preGracefulTakeover: [String] = []
         /// `PreFailoverProcesses`.
-        public var preFailover: [String] = []
+        package var preFailover: [String] = []
         /// `PostMasterFailoverProcesses` / `PostPrimaryFailoverProcesses`.
-        public var postPrimaryFailover: [String] = []
+        package var postPrimaryFailover: [String] = []
         /// `PostIntermediateMasterFailoverProcesses`.
-        public var postIntermediatePrimaryFailover: [String] = []
+        package var postIntermediatePrimaryFailover: [String] = []
         /// `PostFailoverProcesses`.
-        public var postFailover: [String] = []
+        package var postFailover: [String] = []
         /// `PostUnsuccessfulFailoverProcesses`.
-        public var postUnsuccessfulFailover: [String] = []
+        package var postUnsuccessfulFailover: [String] = []
         /// `PostGracefulTakeoverProcesses`.
-        public var postGracefulTakeover: [String] = []
+        package var postGracefulTakeover: [String] = []
         /// `DemoteProcesses`: turn the old primary of a switchover into a standby of the new
         /// one (host access: stop, pg_rewind, standby.signal, start). Exit 0 = demoted.
-        public var demote: [String] = []
+        package var demote: [String] = []
 
-        public init() {}
+        package init() {}
     }
 }

@@ -1,8 +1,9 @@
+package import ConfigJSON
 import Foundation
 
 /// The effective configuration as Orchestrator-style JSON, for logs and the API, with every
-/// non-empty secret (`PostgreSQLTopologyPassword`, `HTTPAuthPassword`, ProxySQL passwords)
-/// replaced by `<redacted>`. Keys and order come from the key table.
+/// non-empty secret (`PostgreSQLTopologyPassword`, `HTTPAuthPassword`, the passwords of
+/// blocks) replaced by `<redacted>`. Keys and order come from the key table, then the blocks'.
 extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     /// The redacted JSON on one line.
     public var description: String { redactedJSON(pretty: false) }
@@ -10,23 +11,23 @@ extension Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     public var debugDescription: String { "Configuration(" + redactedJSON(pretty: false) + ")" }
 
     /// Redacted JSON text; indented when `pretty`.
-    public func redactedJSON(pretty: Bool = true) -> String {
+    package func redactedJSON(pretty: Bool = true) -> String {
         let value = rendered(redact: true)
         return pretty ? ConfigJSONWriter.pretty(value) : ConfigJSONWriter.compact(value)
     }
 
     /// The redacted rendering as Foundation JSON objects (`String`, `Int`, `Double`, `Bool`,
     /// `NSNull`, arrays, dictionaries), ready for `JSONSerialization` or an API response.
-    public func redactedDictionary() -> [String: Any] {
+    package func redactedDictionary() -> [String: Any] {
         guard case let dictionary as [String: Any] = Self.foundationObject(rendered(redact: true)) else { return [:] }
         return dictionary
     }
 
     /// One member per effective setting, in table order (first rendering of a key wins).
-    func rendered(redact: Bool) -> ConfigJSONValue {
+    package func rendered(redact: Bool) -> ConfigJSONValue {
         var members: [ConfigJSONMember] = []
         var seen = Set<String>()
-        for key in ConfigKeys.honoured {
+        for key in ConfigKeys.honoured + blocks.keys {
             for member in key.render(self, redact) where seen.insert(member.key).inserted {
                 members.append(member)
             }

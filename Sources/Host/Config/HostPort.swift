@@ -1,4 +1,4 @@
-/// A `host:port` address: a discovery seed, the HTTP listen address, a ProxySQL endpoint.
+/// A `host:port` address: a discovery seed, the HTTP listen address, a plugin's endpoint.
 /// IPv6 hosts are written in brackets (`[::1]:5432`); `description` writes them that way too.
 public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     public var host: String

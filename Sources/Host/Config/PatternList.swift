@@ -6,7 +6,7 @@ import Foundation
 /// RE2 syntax Orchestrator configs are written in for everything but RE2-only constructs).
 /// Every pattern was compiled once at load time, so a stored list never holds an invalid one.
 public struct PatternList: Sendable, Equatable, ExpressibleByArrayLiteral, CustomStringConvertible {
-    public var patterns: [String]
+    package var patterns: [String]
 
     public init(_ patterns: [String] = []) {
         self.patterns = patterns
@@ -16,17 +16,17 @@ public struct PatternList: Sendable, Equatable, ExpressibleByArrayLiteral, Custo
         self.patterns = elements
     }
 
-    public var isEmpty: Bool { patterns.isEmpty }
+    package var isEmpty: Bool { patterns.isEmpty }
 
     public var description: String { patterns.description }
 
     /// Whether any pattern is found in `text`.
-    public func matches(_ text: String) -> Bool {
+    package func matches(_ text: String) -> Bool {
         firstMatchingPattern(in: text) != nil
     }
 
     /// The first pattern (in config order) found in `text`.
-    public func firstMatchingPattern(in text: String) -> String? {
+    package func firstMatchingPattern(in text: String) -> String? {
         patterns.first { Self.pattern($0, isFoundIn: text) }
     }
 

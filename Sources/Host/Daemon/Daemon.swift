@@ -1,36 +1,39 @@
 import Foundation
-public import HookAPI
-public import Logging
-public import Prometheus
+package import HookAPI
+package import Logging
+package import Prometheus
 import Hummingbird
 import ServiceLifecycle
 import UnixSignals
 
 /// The `orchestrator http` process: opens the backend, then runs every long-lived component
 /// in one `ServiceGroup` until SIGTERM or SIGINT, and shuts them down in reverse order.
-public struct Daemon: Sendable {
-    public let configuration: Configuration
-    public let logger: Logger
+package struct Daemon: Sendable {
+    package let configuration: Configuration
+    package let logger: Logger
     /// The registry `/metrics` renders (from `DaemonMetrics.bootstrap()`); nil serves none.
-    public let metrics: PrometheusCollectorRegistry?
+    package let metrics: PrometheusCollectorRegistry?
     /// Compiled-in plugins (`BuiltinPlugins.all(configuration)`), dispatched first.
-    public let builtins: [any Plugin]
+    package let builtins: [any Plugin]
+    /// The `orc.*` functions they add for Lua plugins (`BuiltinPlugins.luaFunctions(configuration)`).
+    package let luaFunctions: [LuaAPIFunction]
     /// The config file, re-read for the plugin settings on SIGHUP and
     /// `/api/reload-configuration`; nil when running on the built-in defaults.
-    public let configurationPath: String?
+    package let configurationPath: String?
 
-    public init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
-                builtins: [any Plugin] = [], configurationPath: String? = nil) {
+    package init(configuration: Configuration, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
+                builtins: [any Plugin] = [], luaFunctions: [LuaAPIFunction] = [], configurationPath: String? = nil) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
         self.builtins = builtins
+        self.luaFunctions = luaFunctions
         self.configurationPath = configurationPath
     }
 
     /// Fails before serving anything if the backend cannot be opened (`StoreError`) or the
     /// HTTPS certificate or key cannot be loaded (`APIServerError`).
-    public func run() async throws {
+    package func run() async throws {
         let backend = try Backend.open(path: configuration.backend.sqlite3DataFile)
         logger.info("backend ready", metadata: ["SQLite3DataFile": "\(backend.path)"])
         let logger = self.logger
@@ -83,17 +86,18 @@ public struct Daemon: Sendable {
     }
 
     /// The plugin host over the daemon's services; a reload re-reads the plugin keys of the
-    /// config file (other keys need a restart).
+    /// config file (other keys need a restart), checking the file as at start (the same blocks).
     private func makePluginHost() -> PluginHost {
         var reread: (@Sendable () throws -> Configuration.Plugins)?
         if let path = configurationPath {
             let environment = ProcessInfo.processInfo.environment
+            let blocks = configuration.blocks
             reread = { () throws -> Configuration.Plugins in
-                try Configuration.load(path: path, environment: environment).configuration.plugins
+                try Configuration.load(path: path, environment: environment, blocks: blocks.types).configuration.plugins
             }
         }
         return PluginHost(builtins: builtins, settings: configuration.plugins,
-                          services: .live(configuration: configuration, topology: nil, logger: logger),
+                          services: .live(configuration: configuration, topology: nil, logger: logger, functions: luaFunctions),
                           logger: logger, rereadSettings: reread)
     }
 }

@@ -1,19 +1,19 @@
 /// Per-call limits. Both are checked by a count hook every 1000 VM instructions, so time spent
 /// inside one C function (a long `string.rep`, a pathological pattern match) or inside a
 /// registered Swift function is only noticed once it returns.
-public struct LuaLimits: Sendable, Hashable {
+package struct LuaLimits: Sendable, Hashable {
     /// Maximum VM instructions per call, coroutines included; `nil` for none.
-    public var instructionBudget: Int?
+    package var instructionBudget: Int?
     /// Maximum wall-clock time (monotonic) per call; `nil` for none.
-    public var timeout: Duration?
+    package var timeout: Duration?
 
-    public init(instructionBudget: Int? = 100_000_000, timeout: Duration? = .seconds(5)) {
+    package init(instructionBudget: Int? = 100_000_000, timeout: Duration? = .seconds(5)) {
         self.instructionBudget = instructionBudget
         self.timeout = timeout
     }
 
     /// 100 million instructions (roughly a second of busy Lua) and 5 seconds.
-    public static let `default` = LuaLimits()
+    package static let `default` = LuaLimits()
 
     var budgetForC: Int64 { instructionBudget.map { Int64(max($0, 1)) } ?? 0 }
 

@@ -11,13 +11,13 @@ internal import Foundation
 /// The sandbox offers `base` (without `dofile`, `loadfile`; `load` for text only;
 /// `setmetatable` refusing `__gc`), `string` (without `dump`), `table`, `math`, `utf8`,
 /// `coroutine` and `os.time`, `os.clock`, `os.date`, `os.difftime`.
-public actor LuaRuntime {
+package actor LuaRuntime {
     private let executor: ThreadExecutor
     private let state: LuaState
     /// Limits of calls that pass none.
-    public nonisolated let defaultLimits: LuaLimits
+    package nonisolated let defaultLimits: LuaLimits
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+    package nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
     }
 
@@ -26,7 +26,7 @@ public actor LuaRuntime {
     ///   - name: names the thread (`lua:<name>`).
     ///   - memoryLimit: bytes the state may hold while scripts run (0: no limit).
     ///   - limits: per-call limits used when a call passes none.
-    public init(name: String = "lua", memoryLimit: Int = 64 << 20, limits: LuaLimits = .default) throws(LuaError) {
+    package init(name: String = "lua", memoryLimit: Int = 64 << 20, limits: LuaLimits = .default) throws(LuaError) {
         executor = ThreadExecutor(name: "lua:\(name)")
         state = try LuaState(memoryLimit: memoryLimit)
         defaultLimits = limits
@@ -41,7 +41,7 @@ public actor LuaRuntime {
     /// the chunk returns. Binary chunks are refused.
     @discardableResult
     /// The file must be a regular file of at most `LuaSourceFile.limit` bytes.
-    public func execute(file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
+    package func execute(file path: String, limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
         let source: Data
         do throws(PluginFileTrust.Refusal) {
             source = try LuaSourceFile.read(path: path, limit: LuaSourceFile.limit)
@@ -59,14 +59,14 @@ public actor LuaRuntime {
 
     /// Runs `source`; errors are reported against `name`.
     @discardableResult
-    public func execute(_ source: String, name: String = "chunk", limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
+    package func execute(_ source: String, name: String = "chunk", limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
         try state.execute(Data(source.utf8), chunkName: "=\(name)", displayName: name, limits: limits ?? defaultLimits)
     }
 
     /// Calls the function at the global, possibly dotted, path `function` (`"on_failover"`,
     /// `"hooks.promote"`) and returns all its results.
     @discardableResult
-    public func call(_ function: String, _ arguments: [LuaValue] = [], limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
+    package func call(_ function: String, _ arguments: [LuaValue] = [], limits: LuaLimits? = nil) throws(LuaError) -> [LuaValue] {
         try state.call(function, arguments: arguments, limits: limits ?? defaultLimits)
     }
 
@@ -74,12 +74,12 @@ public actor LuaRuntime {
     /// namespace tables, created when missing. `body` runs on the runtime's thread while the
     /// script waits. A thrown error becomes a Lua error (catchable with `pcall`); uncaught,
     /// the call fails with `.hostFunction` and the error as `underlying`.
-    public func register(_ name: String, _ body: @escaping @Sendable ([LuaValue]) throws -> LuaValue) throws(LuaError) {
+    package func register(_ name: String, _ body: @escaping @Sendable ([LuaValue]) throws -> LuaValue) throws(LuaError) {
         try state.register(name) { _, arguments in [try body(arguments)] }
     }
 
     /// `register` for a function returning several values (or none).
-    public func registerMultiple(_ name: String, _ body: @escaping @Sendable ([LuaValue]) throws -> [LuaValue]) throws(LuaError) {
+    package func registerMultiple(_ name: String, _ body: @escaping @Sendable ([LuaValue]) throws -> [LuaValue]) throws(LuaError) {
         try state.register(name) { _, arguments in try body(arguments) }
     }
 
@@ -90,7 +90,7 @@ public actor LuaRuntime {
     ///
     /// Deadlock rule: `body` must not call into this same runtime. The runtime is busy
     /// waiting for `body`, so such a call could only run after `body` timed out.
-    public func registerBlocking(
+    package func registerBlocking(
         _ name: String, timeout: Duration = .seconds(5),
         _ body: @escaping @Sendable ([LuaValue]) async throws -> LuaValue
     ) throws(LuaError) {
@@ -101,22 +101,22 @@ public actor LuaRuntime {
     }
 
     /// Sets the global, possibly dotted, path `name` to `value` (namespaces created when missing).
-    public func setGlobal(_ name: String, _ value: LuaValue) throws(LuaError) {
+    package func setGlobal(_ name: String, _ value: LuaValue) throws(LuaError) {
         try state.setGlobal(name, value)
     }
 
     /// The value of the global, possibly dotted, path `name` (`.nil` when absent).
-    public func global(_ name: String) throws(LuaError) -> LuaValue {
+    package func global(_ name: String) throws(LuaError) -> LuaValue {
         try state.global(name)
     }
 
     /// Bytes currently allocated by the state.
-    public var memoryUsed: Int {
+    package var memoryUsed: Int {
         state.memoryUsed
     }
 
     /// Frees the state now; later calls fail with `.closed`. Deinit does it otherwise.
-    public func close() {
+    package func close() {
         state.close()
     }
 }

@@ -1,13 +1,13 @@
-public import Prometheus
+package import Prometheus
 import CoreMetrics
 import Metrics
 
 /// The daemon's metrics, recorded through swift-metrics and exposed by a Prometheus registry
 /// at `/metrics`. Names follow the Orchestrator fork's where it has one.
-public enum DaemonMetrics {
+package enum DaemonMetrics {
     /// Installs the Prometheus backend for the whole process (once, at start-up) and returns
     /// the registry that `/metrics` renders.
-    public static func bootstrap() -> PrometheusCollectorRegistry {
+    package static func bootstrap() -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets[probeDurationName] = [

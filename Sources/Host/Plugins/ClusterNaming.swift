@@ -1,6 +1,6 @@
 import Foundation
 import HookAPI
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The cluster-name policy: asks the `clusterName` plugins for each cluster's alias whenever
 /// the cluster's facts change (new cluster, another primary, members, `cluster_name`,
@@ -10,20 +10,20 @@ public import ServiceLifecycle
 /// It watches snapshots on its own tick instead of hooking into probing, so a slow plugin
 /// never delays a probe. A plugin failure keeps the cluster's previous alias and is retried
 /// after `retryAfter`.
-public final class ClusterNaming: Service, Sendable {
+package final class ClusterNaming: Service, Sendable {
     private let state: TopologyState
     private let plugins: PluginHost
     private let interval: Duration
     private let retryAfter: Duration
 
-    public init(state: TopologyState, plugins: PluginHost, interval: Duration = .seconds(1), retryAfter: Duration = .seconds(60)) {
+    package init(state: TopologyState, plugins: PluginHost, interval: Duration = .seconds(1), retryAfter: Duration = .seconds(60)) {
         self.state = state
         self.plugins = plugins
         self.interval = interval
         self.retryAfter = retryAfter
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             var memory = Memory()
             while !Task.isCancelled {

@@ -1,11 +1,13 @@
+import ConfigJSON
 import Foundation
 import HookAPI
 import Logging
+import PGClient
 
 /// The `orc` table every Lua plugin sees (documented in docs/plugins.md):
 /// `orc.on`, `orc.log.info/warn/error`, `orc.topology()`, `orc.instance(host, port)`,
-/// `orc.sql(host, port, sql, ...)`, `orc.proxysql(endpoint, sql)`, `orc.proxysql_endpoints()`,
-/// `orc.run(argv, options)`, `orc.config(key)`. `print` logs at info level.
+/// `orc.sql(host, port, sql, ...)`, `orc.run(argv, options)`, `orc.config(key)`, and the
+/// functions compiled-in plugins add (`PluginServices.functions`). `print` logs at info level.
 ///
 /// Functions that wait (SQL, processes, the topology) block the script, on its own thread,
 /// until done or until the call's deadline: `PluginTimeoutSeconds`, and never past the
@@ -26,6 +28,7 @@ struct LuaPluginAPI {
         }
         try await registerTopology(on: runtime)
         try await registerSQL(on: runtime)
+        try await registerAdded(on: runtime)
         try await registerRun(on: runtime)
         let configuration = services.configuration
         try await runtime.register("orc.config") { arguments in
@@ -64,20 +67,21 @@ struct LuaPluginAPI {
                 guard let text = value.scalarText else { throw PluginError("orc.sql: parameters must be strings, numbers, booleans or nil") }
                 return text
             }
-            return Self.table(try await services.sql(key, sql, parameters, timeout))
+            return LuaValue(try await services.sql(key, sql, parameters, timeout))
         }
-        try await runtime.registerBlocking("orc.proxysql", timeout: timeout) { arguments in
-            guard arguments.count == 2, let sql = arguments[1].stringValue else {
-                throw PluginError("orc.proxysql(endpoint, sql): give an endpoint table (from orc.proxysql_endpoints() or {host=, port=, user=, password=}) and one SQL statement")
+    }
+
+    /// The compiled-in plugins' functions, waiting ones bounded like Host's.
+    private func registerAdded(on runtime: LuaRuntime) async throws(LuaError) {
+        let timeout = self.timeout
+        for function in services.functions {
+            switch function.body {
+            case .immediate(let body):
+                try await runtime.register(function.name, body)
+            case .waiting(let body):
+                try await runtime.registerBlocking(function.name, timeout: timeout) { arguments in try await body(arguments, timeout) }
             }
-            return Self.table(try await services.proxysql(try Self.proxySQLTarget(arguments[0], services), sql, timeout))
         }
-        let endpoints = services.configuration.proxySQL.map { endpoint -> LuaValue in
-            ["host": .string(endpoint.address), "port": .integer(Int64(endpoint.port)),
-             "writer_hostgroup": .integer(Int64(endpoint.writerHostgroup)),
-             "reader_hostgroup": endpoint.readerHostgroup.map { .integer(Int64($0)) } ?? .nil]
-        }
-        try await runtime.register("orc.proxysql_endpoints") { _ in .table(LuaTable(array: endpoints)) }
     }
 
     private func registerRun(on runtime: LuaRuntime) async throws(LuaError) {
@@ -117,39 +121,6 @@ struct LuaPluginAPI {
             throw PluginError("\(function)(host, port, ...): host must be a string and port a number from 1 to 65535")
         }
         return key
-    }
-
-    /// `{rows = {{column = value, ...}, ...}, columns = {...}, command = "UPDATE 1", affected = n}`;
-    /// values are text (as the server sent them) or nil for SQL NULL.
-    static func table(_ result: PGResult) -> LuaValue {
-        let rows = result.rows.map { row -> LuaValue in
-            var fields: [String: LuaValue] = [:]
-            for (column, value) in zip(result.columns, row.values) where fields[column] == nil {
-                fields[column] = value.map { .string($0) } ?? .nil
-            }
-            return .table(LuaTable(fields: fields))
-        }
-        return [
-            "rows": .table(LuaTable(array: rows)),
-            "columns": .table(LuaTable(array: result.columns.map { .string($0) })),
-            "command": .string(result.commandTag),
-            "affected": result.affectedRows.map { .integer(Int64($0)) } ?? .nil,
-        ]
-    }
-
-    /// An endpoint from `orc.proxysql_endpoints()` (credentials from the configuration) or an
-    /// explicit `{host=, port=, user=, password=}`.
-    static func proxySQLTarget(_ value: LuaValue, _ services: PluginServices) throws(PluginError) -> PluginServices.ProxySQLTarget {
-        guard let host = value["host"].stringValue, let port = value["port"].integerValue else {
-            throw PluginError("orc.proxysql: the endpoint needs host and port")
-        }
-        if let user = value["user"].stringValue {
-            return PluginServices.ProxySQLTarget(host: host, port: Int(port), user: user, password: value["password"].stringValue ?? "")
-        }
-        guard let configured = services.configuredProxySQL(host: host, port: Int(port)) else {
-            throw PluginError("orc.proxysql: \(host):\(port) is not a configured ProxySQL endpoint; add it to ProxySQL in the config or pass user and password")
-        }
-        return configured
     }
 
     static func configValue(_ key: String, _ configuration: Configuration) -> LuaValue {

@@ -30,10 +30,11 @@ enum PluginEnvironment {
     static let sensitiveNameParts = ["PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PWD"]
     static let shortSecret = 4
 
-    /// The passwords of a configuration: topology, HTTP authentication, ProxySQL endpoints.
+    /// The passwords of a configuration: topology, HTTP authentication, and those the blocks of
+    /// compiled-in plugins hold (`ConfigBlock.secrets`).
     static func secrets(of configuration: Configuration) -> [String] {
         [configuration.postgresql.topologyPassword.value, configuration.http.authPassword.value]
-            + configuration.proxySQL.map(\.password.value)
+            + configuration.blocks.secrets
     }
 
     static func variables(for event: PluginEvent) -> [String: String] {

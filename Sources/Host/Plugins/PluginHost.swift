@@ -1,6 +1,6 @@
-public import HookAPI
+package import HookAPI
 import Foundation
-public import Logging
+package import Logging
 import Synchronization
 
 /// The plugin host: one registry of built-in, Lua and drop-in plugins, one order, one
@@ -11,7 +11,7 @@ import Synchronization
 /// cluster-name policy, `review(analysis:)` for the analyzer, `reload()` for SIGHUP and
 /// `/api/reload-configuration`, `status()` for `/api/plugins`. Every plugin failure is
 /// contained, logged and reported; no call here throws.
-public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, Sendable {
+package final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, Sendable {
     private struct State {
         var registry = PluginRegistry()
         var settings: Configuration.Plugins
@@ -33,7 +33,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
     ///   - settings: `LuaScripts`, `HookDirectories`, `PluginTimeoutSeconds` at start.
     ///   - rereadSettings: reads them again at each `reload()` (the daemon re-reads its config
     ///     file); nil keeps `settings` and only re-reads the scripts and directories.
-    public init(builtins: [any Plugin] = [], settings: Configuration.Plugins, services: PluginServices, logger: Logger,
+    package init(builtins: [any Plugin] = [], settings: Configuration.Plugins, services: PluginServices, logger: Logger,
                 rereadSettings: (@Sendable () throws -> Configuration.Plugins)? = nil) {
         self.builtins = builtins
         self.rereadSettings = rereadSettings
@@ -43,7 +43,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
 
     /// Lets Lua's `orc.topology()` and `orc.instance()` read `topology` from the next load on
     /// (the topology service is created after the host, since it calls the host itself).
-    public func attach(topology: TopologyState) {
+    package func attach(topology: TopologyState) {
         state.withLock { $0.services.topology = { await topology.snapshot() } }
     }
 
@@ -53,7 +53,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
     /// swaps the registry in one step (calls in flight finish with the plugins they started
     /// with). Returns the warnings; also logged. Concurrent reloads run one after the other.
     @discardableResult
-    public func reload() async -> PluginStatus {
+    package func reload() async -> PluginStatus {
         await reloads.acquire()
         defer { reloads.release() }
         let services = state.withLock { $0.services }
@@ -82,9 +82,9 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
     }
 
     /// Increases at every reload (the cluster-name policy asks again after one).
-    public var generation: Int { state.withLock { $0.generation } }
+    package var generation: Int { state.withLock { $0.generation } }
 
-    public func status() -> PluginStatus {
+    package func status() -> PluginStatus {
         state.withLock { s in
             PluginStatus(
                 generation: s.generation, loadedAt: s.loadedAt, timeoutSeconds: s.settings.timeoutSeconds,
@@ -106,7 +106,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
     /// The recovery points. Pre points stop at the first veto (or failure of a critical
     /// plugin, reported as a veto); `demote` stops at the first failure or veto (both mean
     /// the demotion failed); post points run every plugin and only record.
-    public func run(_ point: HookPoint, event: RecoveryEvent) async -> PluginPointOutcome {
+    package func run(_ point: HookPoint, event: RecoveryEvent) async -> PluginPointOutcome {
         var outcome = PluginPointOutcome()
         for entry in entries(for: point) {
             outcome.handled = true
@@ -133,7 +133,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
 
     /// `discovery`: `.proceed`, `.annotate(merged annotations)` or `.ignore(reason)` (the
     /// first ignore ends the chain). Failures count as proceed.
-    public func annotate(discovery event: DiscoveryEvent) async -> PluginAnswer {
+    package func annotate(discovery event: DiscoveryEvent) async -> PluginAnswer {
         var merged: InstanceAnnotation?
         for entry in entries(for: .discovery) {
             let run = await call(entry, .discovery(event))
@@ -147,7 +147,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
     }
 
     /// `clusterName`: the alias the first plugin in order gives, or nil.
-    public func clusterName(for event: ClusterNameEvent) async -> String? {
+    package func clusterName(for event: ClusterNameEvent) async -> String? {
         await nameCluster(event).alias
     }
 
@@ -166,7 +166,7 @@ public final class PluginHost: RecoveryPluginDispatch, TopologyPluginDispatch, S
     /// `analysis`: `.proceed` (keep), `.suppress(reason)` (the first suppress ends the chain)
     /// or `.raise(code, reason)` (the last raise; later plugins see the raised code).
     /// Failures keep the entry as it was.
-    public func review(analysis event: AnalysisEvent) async -> PluginAnswer {
+    package func review(analysis event: AnalysisEvent) async -> PluginAnswer {
         var current = event
         var raised: PluginAnswer?
         for entry in entries(for: .analysis) {

@@ -1,18 +1,18 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the plugins on every SIGHUP, as operators expect of a daemon.
-public struct PluginReloadOnSignal: Service {
+package struct PluginReloadOnSignal: Service {
     let plugins: PluginHost
     let logger: Logger
 
-    public init(plugins: PluginHost, logger: Logger) {
+    package init(plugins: PluginHost, logger: Logger) {
         self.plugins = plugins
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {

@@ -1,61 +1,43 @@
-public import Foundation
-public import Logging
+import Foundation
+package import Logging
+package import PGClient
 
 /// What Lua plugins may reach through `orc.*`, as closures so tests can put a recording
-/// ProxySQL or a fixed topology in place. `live(...)` is the daemon's wiring.
-public struct PluginServices: Sendable {
-    /// A ProxySQL admin endpoint to run a statement on, with its credentials.
-    public struct ProxySQLTarget: Sendable, Equatable {
-        public var host: String
-        public var port: Int
-        public var user: String
-        public var password: String
-        public var sslMode: String
-        public var connectTimeout: Duration
-
-        public init(host: String, port: Int, user: String, password: String, sslMode: String = "prefer",
-                    connectTimeout: Duration = .seconds(2)) {
-            self.host = host
-            self.port = port
-            self.user = user
-            self.password = password
-            self.sslMode = sslMode
-            self.connectTimeout = connectTimeout
-        }
-    }
-
+/// server or a fixed topology in place, plus the functions compiled-in plugins add.
+/// `live(...)` is the daemon's wiring.
+package struct PluginServices: Sendable {
     /// The live topology; nil when the daemon has none (`orc.topology()` is then empty).
-    public var topology: @Sendable () async -> TopologySnapshot?
+    package var topology: @Sendable () async -> TopologySnapshot?
     /// Runs one statement with parameters on an instance, as the topology user.
-    public var sql: @Sendable (_ key: InstanceKey, _ sql: String, _ parameters: [String?], _ timeout: Duration) async throws -> PGResult
-    /// Runs one statement through the simple-query protocol on a ProxySQL admin endpoint.
-    public var proxysql: @Sendable (_ target: ProxySQLTarget, _ sql: String, _ timeout: Duration) async throws -> PGResult
-    /// The configuration, for `orc.config` (rendered redacted), the ProxySQL endpoints and
-    /// cluster aliases.
-    public var configuration: Configuration
+    package var sql: @Sendable (_ key: InstanceKey, _ sql: String, _ parameters: [String?], _ timeout: Duration) async throws -> PGResult
+    /// The `orc.*` functions compiled-in plugins add (`LuaAPIFunction`), registered with Host's.
+    package var functions: [LuaAPIFunction]
+    /// The configuration, for `orc.config` (rendered redacted) and cluster aliases.
+    package var configuration: Configuration
     /// The environment executables start from (passwords already removed).
-    public var environment: [String: String]
-    public var logger: Logger
+    package var environment: [String: String]
+    package var logger: Logger
 
-    public init(
+    package init(
         configuration: Configuration, logger: Logger, environment: [String: String],
         topology: @escaping @Sendable () async -> TopologySnapshot?,
         sql: @escaping @Sendable (InstanceKey, String, [String?], Duration) async throws -> PGResult,
-        proxysql: @escaping @Sendable (ProxySQLTarget, String, Duration) async throws -> PGResult
+        functions: [LuaAPIFunction] = []
     ) {
         self.configuration = configuration
         self.logger = logger
         self.environment = PluginEnvironment.base(environment, secrets: PluginEnvironment.secrets(of: configuration))
         self.topology = topology
         self.sql = sql
-        self.proxysql = proxysql
+        self.functions = functions
     }
 
     /// The daemon's services: SQL through the topology `Connector` (credentials, TLS mode and
-    /// connect deadline of the configuration), ProxySQL through libpq's simple query, one
-    /// short-lived connection per statement.
-    public static func live(configuration: Configuration, topology: TopologyState?, logger: Logger,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) -> PluginServices {
+    /// connect deadline of the configuration), one short-lived connection per statement; and
+    /// `functions`, those of the compiled-in plugins.
+    package static func live(configuration: Configuration, topology: TopologyState?, logger: Logger,
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            functions: [LuaAPIFunction] = []) -> PluginServices {
         let connector = Connector(configuration)
         return PluginServices(
             configuration: configuration, logger: logger, environment: environment,
@@ -72,32 +54,9 @@ public struct PluginServices: Sendable {
                     throw error
                 }
             },
-            proxysql: { target, sql, timeout in
-                let info = ConnInfo([
-                    .init("host", target.host), .init("port", String(target.port)), .init("user", target.user),
-                    .init("password", target.password), .init("sslmode", target.sslMode),
-                    .init("gssencmode", "disable"), .init("application_name", "orchestrator"),
-                ])
-                let connection = try await PGConnection.connect(info, timeout: target.connectTimeout)
-                do {
-                    let results = try await connection.simpleQuery(sql, timeout: timeout)
-                    await connection.close()
-                    return results.last ?? PGResult(columns: [], rows: [], commandTag: "")
-                } catch {
-                    await connection.close()
-                    throw error
-                }
-            })
+            functions: functions)
     }
 
     /// Bytes of values `orc.sql` accepts in one result (the Lua state is limited to 64 MiB).
-    public static let sqlResultLimit = 8 << 20
-
-    /// The configured ProxySQL endpoint at `host:port`, as a target with its credentials.
-    func configuredProxySQL(host: String, port: Int) -> ProxySQLTarget? {
-        configuration.proxySQL.first { $0.address == host && $0.port == port }.map {
-            ProxySQLTarget(host: $0.address, port: $0.port, user: $0.user, password: $0.password.value,
-                           sslMode: $0.sslMode.rawValue, connectTimeout: .seconds($0.connectTimeoutSeconds))
-        }
-    }
+    package static let sqlResultLimit = 8 << 20
 }

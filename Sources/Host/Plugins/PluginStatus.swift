@@ -1,19 +1,19 @@
-public import Foundation
+package import Foundation
 
 /// What `/api/plugins` shows: the loaded plugins in dispatch order, each with its last result,
 /// and what the last (re)load skipped.
-public struct PluginStatus: Sendable, Encodable {
-    public struct Plugin: Sendable, Encodable {
-        public var name: String
+package struct PluginStatus: Sendable, Encodable {
+    package struct Plugin: Sendable, Encodable {
+        package var name: String
         /// `builtin`, `lua` or `executable`.
-        public var kind: String
-        public var source: String?
+        package var kind: String
+        package var source: String?
         /// snake_case point names.
-        public var points: [String]
+        package var points: [String]
         /// Pre points where a failure of this plugin aborts the recovery (at `demote` every
         /// failure does).
-        public var criticalPoints: [String]
-        public var lastResult: LastResult?
+        package var criticalPoints: [String]
+        package var lastResult: LastResult?
 
         enum CodingKeys: String, CodingKey {
             case name = "Name", kind = "Kind", source = "Source", points = "Points", criticalPoints = "CriticalPoints"
@@ -21,13 +21,13 @@ public struct PluginStatus: Sendable, Encodable {
         }
     }
 
-    public struct LastResult: Sendable, Encodable {
-        public var point: String
-        public var at: Date
-        public var milliseconds: Int
+    package struct LastResult: Sendable, Encodable {
+        package var point: String
+        package var at: Date
+        package var milliseconds: Int
         /// The answer (`continue`, `veto: ...`), or nil when it failed.
-        public var answer: String?
-        public var error: String?
+        package var answer: String?
+        package var error: String?
 
         enum CodingKeys: String, CodingKey {
             case point = "Point", at = "At", milliseconds = "Milliseconds", answer = "Answer", error = "Error"
@@ -36,21 +36,21 @@ public struct PluginStatus: Sendable, Encodable {
 
     /// A plugin file that is not run: refused by the ownership and mode checks, or written
     /// off (a script whose load or a call ran past its deadline and did not stop).
-    public struct Disabled: Sendable, Encodable, Equatable {
-        public var source: String
-        public var reason: String
+    package struct Disabled: Sendable, Encodable, Equatable {
+        package var source: String
+        package var reason: String
 
         enum CodingKeys: String, CodingKey {
             case source = "Source", reason = "Reason"
         }
     }
 
-    public var generation: Int
-    public var loadedAt: Date?
-    public var timeoutSeconds: Int
-    public var plugins: [Plugin]
-    public var disabled: [Disabled]
-    public var warnings: [String]
+    package var generation: Int
+    package var loadedAt: Date?
+    package var timeoutSeconds: Int
+    package var plugins: [Plugin]
+    package var disabled: [Disabled]
+    package var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case generation = "Generation", loadedAt = "LoadedAt", timeoutSeconds = "TimeoutSeconds", plugins = "Plugins"

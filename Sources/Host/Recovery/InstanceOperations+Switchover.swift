@@ -1,5 +1,6 @@
 import Foundation
 import HookAPI
+import PGClient
 
 /// The SQL of a planned switchover and of a relocation: how far behind a standby is, fencing
 /// the primary read-only (and undoing it), waiting for the standby to replay everything the

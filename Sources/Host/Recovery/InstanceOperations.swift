@@ -1,5 +1,6 @@
 import Foundation
 import HookAPI
+import PGClient
 
 /// The SQL a recovery runs on instances: wait for replay, promote, re-point a standby. Each
 /// call opens its own connection (the topology credentials, which must be a superuser's:

@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 internal import GRDB
 
 /// One audited API write (upstream's `Audit`: id, time, type, instance, message), with the
 /// request's facts kept apart so they can be filtered without parsing the message.
-public struct AuditEntry: Sendable, Equatable {
-    public var id: Int64
-    public var at: Date
+package struct AuditEntry: Sendable, Equatable {
+    package var id: Int64
+    package var at: Date
     /// The action: the route's first segment (`begin-downtime`, `recover`, ...).
-    public var type: String
+    package var type: String
     /// The instance the route names (`:host/:port`), if any.
-    public var instance: InstanceKey?
-    public var user: String
-    public var source: String
-    public var method: String
-    public var path: String
-    public var status: Int
-    public var message: String
+    package var instance: InstanceKey?
+    package var user: String
+    package var source: String
+    package var method: String
+    package var path: String
+    package var status: Int
+    package var message: String
 
-    public init(id: Int64 = 0, at: Date, type: String, instance: InstanceKey?, user: String, source: String,
+    package init(id: Int64 = 0, at: Date, type: String, instance: InstanceKey?, user: String, source: String,
                 method: String, path: String, status: Int, message: String) {
         self.id = id
         self.at = at
@@ -36,7 +36,7 @@ extension Backend {
     /// Stores `entry` and purges entries older than `purgeBefore` (`AuditPurgeDays`) in the
     /// same transaction; returns the new entry's id.
     @discardableResult
-    public func recordAudit(_ entry: AuditEntry, purgeBefore: Date?) async throws(StoreError) -> Int64 {
+    package func recordAudit(_ entry: AuditEntry, purgeBefore: Date?) async throws(StoreError) -> Int64 {
         do {
             return try await database.write { db in
                 if let purgeBefore {
@@ -55,7 +55,7 @@ extension Backend {
     }
 
     /// Newest first; only `instance`'s entries when given.
-    public func auditEntries(instance: InstanceKey? = nil, limit: Int, offset: Int) async throws(StoreError) -> [AuditEntry] {
+    package func auditEntries(instance: InstanceKey? = nil, limit: Int, offset: Int) async throws(StoreError) -> [AuditEntry] {
         let condition = instance == nil ? "1" : "hostname = ? AND port = ?"
         let arguments: StatementArguments = instance.map { [$0.host, $0.port] } ?? []
         do {

@@ -5,8 +5,8 @@ import Synchronization
 
 /// The daemon's own state, in one SQLite file (`SQLite3DataFile`), opened in WAL mode and
 /// migrated to the current schema on open.
-public final class Backend: Sendable {
-    public let path: String
+package final class Backend: Sendable {
+    package let path: String
     let database: DatabasePool
     /// Why the last write failed (full disk, read-only file system, ...); nil once one
     /// succeeds. `/api/health` reports it: a daemon that cannot record a recovery cannot start
@@ -21,7 +21,7 @@ public final class Backend: Sendable {
 
     /// Opens (creating the file and its directory if missing) and migrates the backend.
     /// `upTo` stops at a given migration; tests use it to build an older schema.
-    public static func open(path: String, upTo lastMigration: String? = nil) throws(StoreError) -> Backend {
+    package static func open(path: String, upTo lastMigration: String? = nil) throws(StoreError) -> Backend {
         try prepareDirectory(for: path)
         try restrictDatabaseFiles(of: path)
         let database: DatabasePool
@@ -56,7 +56,7 @@ public final class Backend: Sendable {
     }
 
     /// Migrations applied to this database, oldest first.
-    public func appliedMigrations() throws(StoreError) -> [String] {
+    package func appliedMigrations() throws(StoreError) -> [String] {
         do {
             return try database.read { try Schema.migrator.appliedMigrations($0) }
         } catch {
@@ -65,7 +65,7 @@ public final class Backend: Sendable {
     }
 
     /// Every migration this build knows, oldest first.
-    public static var knownMigrations: [String] { Schema.migrator.migrations }
+    package static var knownMigrations: [String] { Schema.migrator.migrations }
 
     private static func prepareDirectory(for path: String) throws(StoreError) {
         guard !path.isEmpty else {
@@ -135,7 +135,7 @@ func reason(_ error: any Error) -> String {
 
 extension Backend {
     /// Runs one SQL statement with positional arguments (maintenance and tests).
-    public func execute(_ sql: String, _ arguments: [String] = []) throws(StoreError) {
+    package func execute(_ sql: String, _ arguments: [String] = []) throws(StoreError) {
         do {
             try database.write { try $0.execute(sql: sql, arguments: StatementArguments(arguments)) }
         } catch {
@@ -146,7 +146,7 @@ extension Backend {
     /// Whether the database answers a trivial query and takes writes; the error if not. While
     /// the last write failed, a small write is tried again here, so health recovers as soon
     /// as the disk does. Off the cooperative pool.
-    public func check() async -> StoreError? {
+    package func check() async -> StoreError? {
         do {
             _ = try await database.read { try Int.fetchOne($0, sql: "SELECT 1") }
         } catch {
@@ -166,7 +166,7 @@ extension Backend {
     }
 
     /// Why the last write failed, while no write has succeeded since.
-    public var lastWriteFailure: String? { writeFailure.withLock { $0 } }
+    package var lastWriteFailure: String? { writeFailure.withLock { $0 } }
 
     /// Every write of the stores goes through here, so a failing disk shows in health.
     func writing<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -188,7 +188,7 @@ extension Backend {
     }
 
     /// The integer a one-value query returns (maintenance and tests).
-    public func count(_ sql: String) throws(StoreError) -> Int {
+    package func count(_ sql: String) throws(StoreError) -> Int {
         do {
             return try database.read { try Int.fetchOne($0, sql: sql) ?? 0 }
         } catch {

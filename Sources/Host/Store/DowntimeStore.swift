@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 import HookAPI
 internal import GRDB
 
 extension Backend {
     /// Starts (or replaces) the downtime of `key`.
-    public func beginDowntime(_ downtime: Downtime) async throws(StoreError) {
+    package func beginDowntime(_ downtime: Downtime) async throws(StoreError) {
         do {
             try await writing {
                 try $0.execute(sql: "DELETE FROM database_instance_downtime WHERE end_timestamp <= ?", arguments: [downtime.beganAt])
@@ -20,7 +20,7 @@ extension Backend {
     }
 
     /// Ends the downtime of `key`; false when it had none in force.
-    public func endDowntime(_ key: InstanceKey, at now: Date = Date()) async throws(StoreError) -> Bool {
+    package func endDowntime(_ key: InstanceKey, at now: Date = Date()) async throws(StoreError) -> Bool {
         do {
             return try await writing { db in
                 try db.execute(sql: "DELETE FROM database_instance_downtime WHERE hostname = ? AND port = ? AND end_timestamp > ?",
@@ -36,7 +36,7 @@ extension Backend {
 
     /// Downtimes in force at `now`. A read: the analysis asks after every probe pass, and the
     /// API on every instance read; expired rows are purged by `beginDowntime` instead.
-    public func activeDowntimes(at now: Date = Date()) async throws(StoreError) -> [Downtime] {
+    package func activeDowntimes(at now: Date = Date()) async throws(StoreError) -> [Downtime] {
         do {
             return try await database.read { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM database_instance_downtime WHERE end_timestamp > ? ORDER BY hostname, port",
@@ -54,7 +54,7 @@ extension Backend {
 }
 
 extension Backend {
-    public func registerCandidate(_ registration: CandidateRegistration) async throws(StoreError) {
+    package func registerCandidate(_ registration: CandidateRegistration) async throws(StoreError) {
         do {
             try await writing {
                 try $0.execute(sql: """
@@ -68,7 +68,7 @@ extension Backend {
     }
 
     /// Registrations newer than `since`.
-    public func candidateRegistrations(since: Date) async throws(StoreError) -> [CandidateRegistration] {
+    package func candidateRegistrations(since: Date) async throws(StoreError) -> [CandidateRegistration] {
         do {
             return try await database.read { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM candidate_database_instance WHERE last_suggested > ? ORDER BY hostname, port",
@@ -86,7 +86,7 @@ extension Backend {
     }
 
     /// `disable-global-recoveries` survives restarts: it is a row in `global_settings`.
-    public func setRecoveriesDisabled(_ disabled: Bool) async throws(StoreError) {
+    package func setRecoveriesDisabled(_ disabled: Bool) async throws(StoreError) {
         do {
             try await writing {
                 try $0.execute(sql: "INSERT OR REPLACE INTO global_settings(name, value) VALUES ('recoveries_disabled', ?)",
@@ -97,7 +97,7 @@ extension Backend {
         }
     }
 
-    public func recoveriesDisabled() async throws(StoreError) -> Bool {
+    package func recoveriesDisabled() async throws(StoreError) -> Bool {
         do {
             return try await database.read {
                 try String.fetchOne($0, sql: "SELECT value FROM global_settings WHERE name = 'recoveries_disabled'") == "1"

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 internal import GRDB
 import Logging
 
@@ -8,7 +8,7 @@ extension Backend {
     /// Inserts `record` as the cluster's active recovery. Returns nil, writing nothing, when
     /// the cluster already has one: the database's unique index decides, so two triggers
     /// racing for one cluster cannot both win.
-    public func registerRecovery(_ record: RecoveryRecord) async throws(StoreError) -> RecoveryRecord? {
+    package func registerRecovery(_ record: RecoveryRecord) async throws(StoreError) -> RecoveryRecord? {
         do {
             return try await writing { db -> RecoveryRecord? in
                 let systemIdentifier = record.analysis.systemIdentifier ?? ""
@@ -33,7 +33,7 @@ extension Backend {
         }
     }
 
-    public func updateRecovery(_ record: RecoveryRecord) async throws(StoreError) {
+    package func updateRecovery(_ record: RecoveryRecord) async throws(StoreError) {
         do {
             try await writing { try Self.write(record, $0) }
         } catch {
@@ -53,7 +53,7 @@ extension Backend {
                              record.uid])
     }
 
-    public func addRecoveryStep(_ uid: String, _ message: String, at: Date = Date()) async throws(StoreError) {
+    package func addRecoveryStep(_ uid: String, _ message: String, at: Date = Date()) async throws(StoreError) {
         let stored = Self.capped(message)
         do {
             try await writing {
@@ -66,7 +66,7 @@ extension Backend {
     }
 
     /// Newest first.
-    public func recoveries(_ filter: RecoveryFilter = .all, limit: Int = 50, offset: Int = 0) async throws(StoreError) -> [RecoveryRecord] {
+    package func recoveries(_ filter: RecoveryFilter = .all, limit: Int = 50, offset: Int = 0) async throws(StoreError) -> [RecoveryRecord] {
         let (condition, arguments) = Self.sql(filter)
         do {
             let rows = try await database.read { db in
@@ -102,7 +102,7 @@ extension Backend {
         }
     }
 
-    public func recoverySteps(_ uid: String) async throws(StoreError) -> [RecoveryStep] {
+    package func recoverySteps(_ uid: String) async throws(StoreError) -> [RecoveryStep] {
         do {
             return try await database.read { db in
                 let rows = try Row.fetchAll(db, sql: "SELECT id, recovery_uid, at, message FROM topology_recovery_step WHERE recovery_uid = ? ORDER BY id",
@@ -118,7 +118,7 @@ extension Backend {
     }
 
     /// Acknowledges the unacknowledged recoveries matching `filter`; returns them.
-    public func acknowledgeRecoveries(_ filter: RecoveryFilter, by user: String, comment: String, at: Date = Date()) async throws(StoreError) -> [RecoveryRecord] {
+    package func acknowledgeRecoveries(_ filter: RecoveryFilter, by user: String, comment: String, at: Date = Date()) async throws(StoreError) -> [RecoveryRecord] {
         var acknowledged: [RecoveryRecord] = []
         for var record in try await recoveries(filter, limit: 10_000) where !record.acknowledged {
             record.acknowledged = true
@@ -151,7 +151,7 @@ extension Backend {
     /// steps of recoveries no longer stored, and role changes before `cutoff`. Running
     /// recoveries are kept whatever their age. Returns how many rows went.
     @discardableResult
-    public func purgeHistory(before cutoff: Date) async throws(StoreError) -> Int {
+    package func purgeHistory(before cutoff: Date) async throws(StoreError) -> Int {
         do {
             return try await writing { db in
                 try db.execute(sql: "DELETE FROM topology_recovery WHERE NOT is_active AND start_timestamp < ?", arguments: [cutoff])

@@ -1,12 +1,12 @@
 /// A failure of the backend database, with the file and what the operator can do about it.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
+package struct StoreError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var message: String
 
-    public init(path: String, message: String) {
+    package init(path: String, message: String) {
         self.path = path
         self.message = message
     }
 
-    public var description: String { "SQLite3DataFile \(path): \(message)" }
+    package var description: String { "SQLite3DataFile \(path): \(message)" }
 }

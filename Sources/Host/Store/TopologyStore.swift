@@ -5,7 +5,7 @@ import Logging
 /// Instances and their role history in the backend. The full record is stored as JSON beside
 /// the columns that queries and operators need.
 extension Backend {
-    public func saveInstances(_ changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [TopologyState.RoleChange],
+    package func saveInstances(_ changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [TopologyState.RoleChange],
                               clusterOf: [InstanceKey: String]) async throws(StoreError) {
         guard !changed.isEmpty || !removed.isEmpty || !roleChanges.isEmpty else { return }
         let encoder = JSONEncoder()
@@ -56,7 +56,7 @@ extension Backend {
     }
 
     /// Every instance saved, for the topology to resume from after a restart.
-    public func loadInstances() throws(StoreError) -> [InstanceRecord] {
+    package func loadInstances() throws(StoreError) -> [InstanceRecord] {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         do {

@@ -1,5 +1,5 @@
 internal import COrchestratorSystem
-public import Foundation
+package import Foundation
 import Synchronization
 
 /// Starts programs and waits for them without blocking the cooperative pool.
@@ -9,10 +9,10 @@ import Synchronization
 /// (a hook that daemonises, a postmaster started by `pg_ctl`) are reaped here instead of
 /// lingering as zombies under an init that may not reap them.
 public enum ChildProcess {
-    public struct SpawnError: Error, Sendable, CustomStringConvertible {
-        public let executable: String
-        public let errno: Int32
-        public var description: String { "cannot start \(executable): \(String(cString: strerror(errno)))" }
+    package struct SpawnError: Error, Sendable, CustomStringConvertible {
+        package let executable: String
+        package let errno: Int32
+        package var description: String { "cannot start \(executable): \(String(cString: strerror(errno)))" }
     }
 
     /// How a child ended.
@@ -41,7 +41,7 @@ public enum ChildProcess {
     ///     `executable` then only names it in errors and as `argv[0]`.
     ///   - killGroupOnExit: when the child exits, whatever is left in its process group
     ///     (background children of a hook) is killed `Reaper.leftoverGrace` later.
-    public static func spawn(
+    package static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String],
         stdin: Data? = nil, outputPath: String? = nil, errorPath: String? = nil, newProcessGroup: Bool = true,
         outputDescriptors: (Int32, Int32)? = nil, executableDescriptor: Int32? = nil, killGroupOnExit: Bool = false
@@ -127,7 +127,7 @@ public enum ChildProcess {
     }
 
     /// Suspends until the child `pid` (started by `spawn`) ends.
-    public static func wait(_ pid: Int32) async -> Termination {
+    package static func wait(_ pid: Int32) async -> Termination {
         await Reaper.shared.wait(pid)
     }
 
@@ -135,7 +135,7 @@ public enum ChildProcess {
     /// has not been reaped yet: once reaped, its pid may belong to an unrelated new process.
     /// Returns whether the signal was sent.
     @discardableResult
-    public static func signal(_ pid: Int32, _ signal: Int32, group: Bool = false) -> Bool {
+    package static func signal(_ pid: Int32, _ signal: Int32, group: Bool = false) -> Bool {
         Reaper.shared.send(signal, to: pid, group: group)
     }
 }

@@ -4,7 +4,7 @@
 /// instead.
 extension Int64 {
     /// `value` rounded by `rule` and clamped to `Int64`'s range; 0 for NaN.
-    public init(saturating value: Double, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) {
+    package init(saturating value: Double, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) {
         guard !value.isNaN else {
             self = 0
             return
@@ -23,7 +23,7 @@ extension Int64 {
 
 extension Int {
     /// `value` rounded by `rule` and clamped to `Int`'s range; 0 for NaN.
-    public init(saturating value: Double, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) {
+    package init(saturating value: Double, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) {
         self = Int(truncatingIfNeeded: Int64(saturating: value, rounding: rule))
     }
 }
@@ -32,8 +32,8 @@ extension Double {
     /// The largest magnitude accepted from a server for a number of seconds or an epoch
     /// timestamp: about 31,700 years. Anything larger is garbage, and keeping it out means the
     /// sums and differences made from such values stay finite and convertible.
-    public static let plausibleMagnitude: Double = 1e12
+    package static let plausibleMagnitude: Double = 1e12
 
     /// The value when it is finite and within `plausibleMagnitude`, else nil.
-    public var plausible: Double? { isFinite && abs(self) < Self.plausibleMagnitude ? self : nil }
+    package var plausible: Double? { isFinite && abs(self) < Self.plausibleMagnitude ? self : nil }
 }

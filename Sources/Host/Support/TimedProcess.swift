@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Runs a program with a hard deadline, capturing stdout and stderr separately (drop-in
 /// plugins answer on stdout; their stderr goes to the recovery's steps). At the deadline the
@@ -8,22 +8,22 @@ public import Foundation
 ///
 /// Output is read through pipes, never written to disk: only the last `outputLimit` bytes of
 /// each stream are kept, so a hook printing gigabytes costs neither memory nor disk.
-public enum TimedProcess {
-    public struct Result: Sendable, Equatable {
+package enum TimedProcess {
+    package struct Result: Sendable, Equatable {
         /// How it ended; after a timeout, the SIGKILL it got.
-        public var termination: ChildProcess.Termination
-        public var timedOut: Bool
-        public var stdout: String
-        public var stderr: String
+        package var termination: ChildProcess.Termination
+        package var timedOut: Bool
+        package var stdout: String
+        package var stderr: String
 
         /// `exit status 1`, `killed by signal 9`, `timed out after 5 seconds (process group killed)`.
-        public func describe(timeout: Duration) -> String {
+        package func describe(timeout: Duration) -> String {
             timedOut ? "timed out after \(timeout) (process group killed)" : termination.description
         }
     }
 
     /// Bytes kept per stream: the last 64 KiB (the end of the output says why it failed).
-    public static let outputLimit = 64 << 10
+    package static let outputLimit = 64 << 10
 
     /// How long output is still read after the program ended (a child that escaped the
     /// group with `setsid` may hold the pipe open; it is not waited for).
@@ -32,7 +32,7 @@ public enum TimedProcess {
     /// Starts `argv[0]` and waits at most `timeout`. `argv[0]` is used as given when it
     /// contains a slash, else searched in `PATH` (a hook's `ProcessesShellCommand` is usually
     /// just `bash`); `executableDescriptor` (see `ChildProcess.spawn`) runs an opened file.
-    public static func run(
+    package static func run(
         _ argv: [String], environment: [String: String], stdin: Data? = nil, timeout: Duration,
         executableDescriptor: Int32? = nil, killLeftovers: Bool = false
     ) async throws(ChildProcess.SpawnError) -> Result {

@@ -3,10 +3,10 @@ import Foundation
 /// An instance is `host:port`. Keys are normalised so that spellings PostgreSQL itself writes
 /// (`host='db1'` in `primary_conninfo`, `[::1]`, upper case) do not split one server in two.
 public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    public let host: String
-    public let port: Int
+    package let host: String
+    package let port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = Self.normalise(host)
         self.port = port
     }
@@ -15,7 +15,7 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
     /// `client_hostname`): nil unless the host is a plausible name or address and the port is
     /// in 1…65535. Such text is attacker-controlled data; it later lands in connection strings,
     /// logs and hook placeholders (`ssh {failedHost}`), where a leading `-` is an option.
-    public init?(reportedHost host: String, port: Int) {
+    package init?(reportedHost host: String, port: Int) {
         let normalised = Self.normalise(host)
         guard host.utf8.count <= 300, (1...65535).contains(port), Self.isValidHost(normalised) else { return nil }
         self.init(host: normalised, port: port)
@@ -23,7 +23,7 @@ public struct InstanceKey: Hashable, Sendable, Comparable, Codable, CustomString
 
     /// `host:port`, `[v6]:port`, or a bare host with `defaultPort`. Nil when malformed, the
     /// port is outside 1…65535, or the text carries a NUL or is absurdly long.
-    public init?(parsing text: String, defaultPort: Int) {
+    package init?(parsing text: String, defaultPort: Int) {
         guard text.utf8.count <= 300, !text.utf8.contains(0) else { return nil }
         var hostText = Substring(text)
         var port = defaultPort

@@ -1,4 +1,5 @@
 import Foundation
+import PGClient
 
 /// Probes one instance through one persistent connection, reconnecting when it was lost.
 actor InstanceProber {

@@ -2,12 +2,12 @@ import Foundation
 
 /// An IPv4 or IPv6 address as bytes, for comparing addresses whatever their spelling
 /// (`::ffff:10.0.0.1` is `10.0.0.1`).
-public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
+package struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
     /// 4 bytes (IPv4) or 16 (IPv6).
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// Nil unless `text` is an IPv4 or IPv6 literal (an IPv6 zone `%eth0` is ignored).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let literal = text.split(separator: "%", maxSplits: 1).first.map(String.init) ?? text
         var v4 = in_addr()
         if inet_pton(AF_INET, literal, &v4) == 1 {
@@ -26,11 +26,11 @@ public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 127.0.0.0/8 or ::1: this machine, whichever of them a name resolves to.
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         bytes.count == 4 ? bytes[0] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]
     }
 
-    public var description: String {
+    package var description: String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
             .joined(separator: ":")
@@ -38,12 +38,12 @@ public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One `address/prefix` network of `DiscoveryAllowedNetworks`.
-public struct Network: Sendable, Equatable, CustomStringConvertible {
-    public let address: NetworkAddress
-    public let prefixLength: Int
+package struct Network: Sendable, Equatable, CustomStringConvertible {
+    package let address: NetworkAddress
+    package let prefixLength: Int
 
     /// `10.0.0.0/8`, `fd00::/8`, or a bare address (a network of one).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let address = NetworkAddress(String(parts[0])) else { return nil }
         let bits = address.bytes.count * 8
@@ -56,7 +56,7 @@ public struct Network: Sendable, Equatable, CustomStringConvertible {
         self.address = address
     }
 
-    public func contains(_ other: NetworkAddress) -> Bool {
+    package func contains(_ other: NetworkAddress) -> Bool {
         guard other.bytes.count == address.bytes.count else { return false }
         var remaining = prefixLength
         for (a, b) in zip(address.bytes, other.bytes) where remaining > 0 {
@@ -67,21 +67,21 @@ public struct Network: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
-    public var description: String { "\(address)/\(prefixLength)" }
+    package var description: String { "\(address)/\(prefixLength)" }
 }
 
 /// `DiscoveryAllowedNetworks`: where the daemon may connect. Empty allows every address.
-public struct AllowedNetworks: Sendable, Equatable {
-    public let networks: [Network]
+package struct AllowedNetworks: Sendable, Equatable {
+    package let networks: [Network]
 
-    public init(_ networks: [Network] = []) { self.networks = networks }
+    package init(_ networks: [Network] = []) { self.networks = networks }
 
     /// From the configuration's strings, each validated at load time (invalid ones are skipped).
-    public init(parsing texts: [String]) { self.init(texts.compactMap(Network.init)) }
+    package init(parsing texts: [String]) { self.init(texts.compactMap(Network.init)) }
 
-    public var allowsAll: Bool { networks.isEmpty }
+    package var allowsAll: Bool { networks.isEmpty }
 
-    public func allows(_ address: NetworkAddress) -> Bool {
+    package func allows(_ address: NetworkAddress) -> Bool {
         allowsAll || networks.contains { $0.contains(address) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HookAPI
+import PGClient
 
 /// The statements a probe runs. What cannot change while a connection lives (identity,
 /// version) is read once per connection; everything else in one round trip per probe, on a

@@ -7,25 +7,25 @@
 /// (`InstanceRecord.lastUpstream`), flagged `upstreamUnknown`: a broken standby stays in its
 /// cluster, where the analysis reports it, instead of becoming a cluster of its own.
 /// Quarantined instances have no node at all (see `InstanceRecord.quarantine`).
-public struct TopologyGraph: Sendable {
-    public struct Node: Sendable {
-        public var upstream: InstanceKey?
-        public var downstream: [InstanceKey]
-        public var clusterName: String
-        public var depth: Int
+package struct TopologyGraph: Sendable {
+    package struct Node: Sendable {
+        package var upstream: InstanceKey?
+        package var downstream: [InstanceKey]
+        package var clusterName: String
+        package var depth: Int
         /// The standby's configured upstream is not a known instance of its history: `upstream`
         /// is where it was last attached.
-        public var upstreamUnknown: Bool = false
+        package var upstreamUnknown: Bool = false
     }
 
-    public let nodes: [InstanceKey: Node]
+    package let nodes: [InstanceKey: Node]
     /// Cluster name → its members, sorted; built once with the graph, so a cluster's members
     /// cost a lookup, not a scan of the fleet.
     private let membersByCluster: [String: [InstanceKey]]
     /// Cluster name → the quarantined instances reported under it (they have no node).
-    public let quarantinedByCluster: [String: [InstanceKey]]
+    package let quarantinedByCluster: [String: [InstanceKey]]
 
-    public init(records: [InstanceKey: InstanceRecord], aliases: [InstanceKey: InstanceKey], defaultPort: Int) {
+    package init(records: [InstanceKey: InstanceRecord], aliases: [InstanceKey: InstanceKey], defaultPort: Int) {
         let members = records.filter { $0.value.quarantine == nil }
         var upstream: [InstanceKey: InstanceKey] = [:]
         var unknown: Set<InstanceKey> = []
@@ -68,7 +68,7 @@ public struct TopologyGraph: Sendable {
         return candidate
     }
 
-    public var clusterNames: [String] { membersByCluster.keys.sorted() }
+    package var clusterNames: [String] { membersByCluster.keys.sorted() }
 
-    public func members(of cluster: String) -> [InstanceKey] { membersByCluster[cluster] ?? [] }
+    package func members(of cluster: String) -> [InstanceKey] { membersByCluster[cluster] ?? [] }
 }

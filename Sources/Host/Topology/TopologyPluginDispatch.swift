@@ -1,7 +1,7 @@
-public import HookAPI
+package import HookAPI
 
 /// What discovery asks of plugins before an instance joins (`PluginHost` implements it).
-public protocol TopologyPluginDispatch: Sendable {
+package protocol TopologyPluginDispatch: Sendable {
     /// `.proceed`, `.annotate(annotation)` or `.ignore(reason)`; never fails.
     func annotate(discovery event: DiscoveryEvent) async -> PluginAnswer
 }

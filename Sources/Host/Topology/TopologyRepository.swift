@@ -1,8 +1,8 @@
-public import Foundation
+package import Foundation
 
 /// What the topology keeps: instances and their role history, and the downtimes it shows.
 /// Owned here and implemented by the Store (`Backend`).
-public protocol TopologyRepository: Sendable {
+package protocol TopologyRepository: Sendable {
     func saveInstances(_ changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [TopologyState.RoleChange],
                        clusterOf: [InstanceKey: String]) async throws
     /// Every instance saved, for the topology to resume from after a restart.

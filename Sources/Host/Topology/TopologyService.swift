@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
-public import Logging
+package import Logging
+import PGClient
 public import ServiceLifecycle
 import Synchronization
 
@@ -11,7 +12,7 @@ import Synchronization
 /// contact), or its idle connection closing (the server went away). A frozen or silent
 /// instance only delays its own loop, by at most its deadlines.
 public final class TopologyService: Service, Sendable {
-    public let state: TopologyState
+    package let state: TopologyState
     private let backend: any TopologyRepository
     private let connector: Connector
     private let pollInterval: Duration
@@ -28,7 +29,7 @@ public final class TopologyService: Service, Sendable {
     /// Ticks when a probe changed what the analysis reads beyond positions and lag
     /// (`TopologyState.Action.analyse`), coalesced (the newest only): the analyzer's trigger,
     /// so failure detection reacts to evidence instead of waiting for its periodic pass.
-    public let probeEvents: AsyncStream<Void>
+    package let probeEvents: AsyncStream<Void>
     private let probeSignal: AsyncStream<Void>.Continuation
     private let plugins: (any TopologyPluginDispatch)?
 
@@ -38,7 +39,7 @@ public final class TopologyService: Service, Sendable {
     }
 
     /// - Parameter plugins: asked about each instance before it joins (`discovery` point).
-    public init(configuration: Configuration, backend: any TopologyRepository, logger: Logger, plugins: (any TopologyPluginDispatch)? = nil) {
+    package init(configuration: Configuration, backend: any TopologyRepository, logger: Logger, plugins: (any TopologyPluginDispatch)? = nil) {
         let pg = configuration.postgresql
         let discovery = configuration.discovery
         let saved: [InstanceRecord]
@@ -91,7 +92,7 @@ public final class TopologyService: Service, Sendable {
 
     /// Probes `key` and, if it qualifies, adds it to the topology and starts polling it.
     /// Returns the instance's record (also when it was already known), or why not.
-    public func discover(_ key: InstanceKey, as admission: TopologyState.Admission) async -> Result<InstanceRecord, DiscoveryError> {
+    package func discover(_ key: InstanceKey, as admission: TopologyState.Admission) async -> Result<InstanceRecord, DiscoveryError> {
         if let known = await state.record(key) { return .success(known) }
         if let pattern = ignore.firstMatchingPattern(in: key.host) {
             return .failure(DiscoveryError(key: key, message: "ignored: host matches DiscoveryIgnoreHostnameFilters \(pattern)"))
@@ -224,14 +225,14 @@ public final class TopologyService: Service, Sendable {
     }
 
     /// Stops polling and drops the instance (and its saved state).
-    public func forget(_ key: InstanceKey) async -> Bool {
+    package func forget(_ key: InstanceKey) async -> Bool {
         let known = await state.forget(key)
         wake(key)
         await saveNow()
         return known
     }
 
-    public func forgetCluster(_ name: String) async -> [InstanceKey] {
+    package func forgetCluster(_ name: String) async -> [InstanceKey] {
         let members = await state.forgetCluster(name)
         members.forEach(wake)
         await saveNow()
@@ -239,7 +240,7 @@ public final class TopologyService: Service, Sendable {
     }
 
     /// Probes the instance now instead of at its next tick.
-    public func reprobe(_ key: InstanceKey) { wake(key) }
+    package func reprobe(_ key: InstanceKey) { wake(key) }
 
     // MARK: Polling
 
@@ -317,13 +318,13 @@ public final class TopologyService: Service, Sendable {
 
     /// Downtimes in force, for the API's instance fields; none when the backend cannot be
     /// read (the instance data is still worth serving).
-    public func activeDowntimes() async -> [Downtime] {
+    package func activeDowntimes() async -> [Downtime] {
         (try? await backend.activeDowntimes(at: Date())) ?? []
     }
 
     /// Writes what changed to the backend now (a recovery does before it acts, so that a
     /// restart finds the topology it acted on).
-    public func persist() async { await saveNow() }
+    package func persist() async { await saveNow() }
 
     private func saveNow() async {
         let changes = await state.takeChanges()
@@ -341,9 +342,9 @@ public final class TopologyService: Service, Sendable {
     }
 }
 
-public struct DiscoveryError: Error, Sendable, CustomStringConvertible {
-    public let key: InstanceKey
-    public let message: String
+package struct DiscoveryError: Error, Sendable, CustomStringConvertible {
+    package let key: InstanceKey
+    package let message: String
     /// Worth trying again in a few seconds (unreachable), as opposed to refused.
     var retrySoon = false
 
@@ -352,5 +353,5 @@ public struct DiscoveryError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.retrySoon = retrySoon
     }
-    public var description: String { "\(key): \(message)" }
+    package var description: String { "\(key): \(message)" }
 }

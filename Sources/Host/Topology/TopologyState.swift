@@ -1,12 +1,12 @@
-public import Foundation
-public import HookAPI
+package import Foundation
+package import HookAPI
 
 /// The single owner of the live topology: instance records, alternate spellings, and what
 /// changed since the store last saved. Probe results come in; the actions they call for
 /// (discover a neighbour, re-probe one at once) go out. Everything else reads snapshots.
-public actor TopologyState {
+package actor TopologyState {
     /// What a newly probed key must be to join the topology.
-    public enum Admission: Sendable, Equatable {
+    package enum Admission: Sendable, Equatable {
         /// Seeds and explicit discovery: anything that answers.
         case anything
         /// The upstream a standby named: it must belong to the same cluster.
@@ -19,14 +19,14 @@ public actor TopologyState {
         case downstreamOf(InstanceKey, systemIdentifier: String, clientAddress: String? = nil)
     }
 
-    public enum AdmitResult: Sendable, Equatable {
+    package enum AdmitResult: Sendable, Equatable {
         case added(InstanceKey)
         /// Another spelling of an instance already known.
         case alias(of: InstanceKey)
         case rejected(String)
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         case discover(InstanceKey, Admission)
         case reprobe(InstanceKey)
         /// Something the analysis reads besides positions and lag changed (reachability, role,
@@ -35,11 +35,11 @@ public actor TopologyState {
         case analyse
     }
 
-    public struct RoleChange: Sendable {
-        public var key: InstanceKey
-        public var clusterName: String
-        public var role: String
-        public var at: Date
+    package struct RoleChange: Sendable {
+        package var key: InstanceKey
+        package var clusterName: String
+        package var role: String
+        package var at: Date
     }
 
     private var records: [InstanceKey: InstanceRecord] = [:]
@@ -64,7 +64,7 @@ public actor TopologyState {
     private let now: @Sendable () -> Date
 
     /// `saved`: what the store knew, to resume from after a restart.
-    public init(defaultPort: Int, saved: [InstanceRecord] = [], now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(defaultPort: Int, saved: [InstanceRecord] = [], now: @escaping @Sendable () -> Date = { Date() }) {
         self.defaultPort = defaultPort
         self.now = now
         for record in saved { records[record.key] = record }
@@ -72,19 +72,19 @@ public actor TopologyState {
 
     // MARK: Reading
 
-    public func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
+    package func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
 
-    public func contains(_ key: InstanceKey) -> Bool { records[canonical(key)] != nil }
+    package func contains(_ key: InstanceKey) -> Bool { records[canonical(key)] != nil }
 
-    public func record(_ key: InstanceKey) -> InstanceRecord? { records[canonical(key)] }
+    package func record(_ key: InstanceKey) -> InstanceRecord? { records[canonical(key)] }
 
     /// Whether `key` is still an instance of its own (not forgotten, not turned into an alias):
     /// what keeps its poll loop going.
-    public func isPolled(_ key: InstanceKey) -> Bool { aliases[key] == nil && records[key] != nil }
+    package func isPolled(_ key: InstanceKey) -> Bool { aliases[key] == nil && records[key] != nil }
 
-    public var keys: [InstanceKey] { records.keys.sorted() }
+    package var keys: [InstanceKey] { records.keys.sorted() }
 
-    public func snapshot() -> TopologySnapshot {
+    package func snapshot() -> TopologySnapshot {
         TopologySnapshot(records: records, graph: graph, aliases: aliases, pluginClusterAliases: pluginClusterAliases)
     }
 
@@ -107,7 +107,7 @@ public actor TopologyState {
     /// The clusters whose facts changed since the analyzer last asked, with their records; all
     /// of them when `all`, or when cluster membership may have changed. Clears what it hands
     /// out: the recovery coordinator is its one reader.
-    public func takeAnalysisDelta(all: Bool = false) -> TopologyDelta {
+    package func takeAnalysisDelta(all: Bool = false) -> TopologyDelta {
         defer {
             analysisTouched = []
             analysisNeedsAll = false
@@ -126,14 +126,14 @@ public actor TopologyState {
     // MARK: Joining
 
     /// Whether a candidate is worth probing now (not known, not recently rejected).
-    public func shouldDiscover(_ key: InstanceKey) -> Bool {
+    package func shouldDiscover(_ key: InstanceKey) -> Bool {
         guard records[canonical(key)] == nil else { return false }
         if let until = rejectedUntil[key], until > now() { return false }
         return true
     }
 
     /// Takes in the first probe of `key`, if it qualifies under `admission`.
-    public func admit(_ key: InstanceKey, probe: InstanceProbe, latency: Double, as admission: Admission,
+    package func admit(_ key: InstanceKey, probe: InstanceProbe, latency: Double, as admission: Admission,
                       annotation: InstanceAnnotation? = nil) -> AdmitResult {
         if let known = records[canonical(key)] { return .alias(of: known.key) }
         if let twin = records.values.first(where: { $0.probe?.fingerprint == probe.fingerprint }) {
@@ -182,24 +182,24 @@ public actor TopologyState {
 
     /// Drops refusals whose time is up: candidates come from what monitored servers report
     /// (any `application_name`), so the map must not grow with every name ever seen.
-    public func pruneExpired() {
+    package func pruneExpired() {
         let at = now()
         rejectedUntil = rejectedUntil.filter { $0.value > at }
     }
 
     /// Remembers that a candidate did not answer, so the crawl does not retry it at every
     /// poll; it may just be slow or restarting, so it is tried again after a few seconds.
-    public func candidateUnreachable(_ key: InstanceKey) {
+    package func candidateUnreachable(_ key: InstanceKey) {
         rejectedUntil[key] = now().addingTimeInterval(5)
     }
 
     /// A discovery plugin said to ignore the candidate: not asked again for a minute.
-    public func ignore(_ key: InstanceKey) {
+    package func ignore(_ key: InstanceKey) {
         rejectedUntil[key] = now().addingTimeInterval(60)
     }
 
     /// Sets the aliases the cluster-name policy gave (cluster name → alias), all at once.
-    public func setPluginClusterAliases(_ aliases: [String: String]) {
+    package func setPluginClusterAliases(_ aliases: [String: String]) {
         pluginClusterAliases = aliases
     }
 
@@ -211,7 +211,7 @@ public actor TopologyState {
     // MARK: Polling
 
     /// A successful poll. Returns the neighbours to discover.
-    public func recordSuccess(_ key: InstanceKey, probe: InstanceProbe, latency: Double) -> [Action] {
+    package func recordSuccess(_ key: InstanceKey, probe: InstanceProbe, latency: Double) -> [Action] {
         guard var record = records[key] else { return [] }
         let roleChanged = record.probe?.isPrimary != probe.isPrimary
         var linksChanged = record.probe?.upstream(defaultPort: defaultPort) != probe.upstream(defaultPort: defaultPort)
@@ -268,14 +268,14 @@ public actor TopologyState {
 
     /// The neighbours of a known instance to discover, from its last probe (used right after
     /// it was admitted, whose probe is already applied).
-    public func neighboursToDiscover(_ key: InstanceKey) -> [Action] {
+    package func neighboursToDiscover(_ key: InstanceKey) -> [Action] {
         guard let probe = records[key]?.probe else { return [] }
         return neighboursToDiscover(key, probe)
     }
 
     /// A failed poll. The first failure after a valid check asks for an immediate re-probe of
     /// the instance's neighbours: their view decides whether it is really dead.
-    public func recordFailure(_ key: InstanceKey, error: String, latency: Double) -> [Action] {
+    package func recordFailure(_ key: InstanceKey, error: String, latency: Double) -> [Action] {
         guard var record = records[key] else { return [] }
         let wasValid = record.lastCheckValid
         record.lastChecked = now()
@@ -388,7 +388,7 @@ public actor TopologyState {
 
     /// Drops an instance (and the spellings that led to it). True if it was known.
     @discardableResult
-    public func forget(_ key: InstanceKey) -> Bool {
+    package func forget(_ key: InstanceKey) -> Bool {
         let key = canonical(key)
         guard records.removeValue(forKey: key) != nil else { return false }
         aliases = aliases.filter { $0.value != key }
@@ -399,14 +399,14 @@ public actor TopologyState {
     }
 
     /// Drops every instance of a cluster; returns them.
-    public func forgetCluster(_ name: String) -> [InstanceKey] {
+    package func forgetCluster(_ name: String) -> [InstanceKey] {
         let members = graph.members(of: name)
         for key in members { forget(key) }
         return members
     }
 
     /// Forgets instances not seen for `hours` (`UnseenInstanceForgetHours`).
-    public func forgetUnseen(olderThan hours: Int) -> [InstanceKey] {
+    package func forgetUnseen(olderThan hours: Int) -> [InstanceKey] {
         let limit = now().addingTimeInterval(-Double(hours) * 3600)
         let stale = records.values.filter { ($0.lastSeen ?? $0.firstSeen) < limit }.map(\.key)
         for key in stale { forget(key) }
@@ -414,7 +414,7 @@ public actor TopologyState {
     }
 
     /// Changes the store failed to write (or whose write was cancelled): saved next time.
-    public func giveBack(_ changed: [InstanceRecord], removed gone: [InstanceKey], roleChanges roles: [RoleChange]) {
+    package func giveBack(_ changed: [InstanceRecord], removed gone: [InstanceKey], roleChanges roles: [RoleChange]) {
         for record in changed where records[record.key] != nil {
             dirty.insert(record.key)
             savedAt[record.key] = nil
@@ -424,7 +424,7 @@ public actor TopologyState {
     }
 
     /// What to write to the store: changed records, removed keys, role changes; clears them.
-    public func takeChanges() -> (changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [RoleChange]) {
+    package func takeChanges() -> (changed: [InstanceRecord], removed: [InstanceKey], roleChanges: [RoleChange]) {
         let changed = dirty.compactMap { records[$0] }
         let at = now()
         for record in changed { savedAt[record.key] = at }
@@ -441,17 +441,17 @@ public actor TopologyState {
 /// An immutable view of the topology at one moment, for the API, analysis and recovery.
 /// What the analyzer re-reads: the clusters whose facts changed (nil: all), and a snapshot
 /// holding at least their records (and the instances quarantined under them).
-public struct TopologyDelta: Sendable {
-    public var clusters: Set<String>?
-    public var snapshot: TopologySnapshot
+package struct TopologyDelta: Sendable {
+    package var clusters: Set<String>?
+    package var snapshot: TopologySnapshot
 }
 
-public struct TopologySnapshot: Sendable {
-    public let records: [InstanceKey: InstanceRecord]
-    public let graph: TopologyGraph
-    public let aliases: [InstanceKey: InstanceKey]
+package struct TopologySnapshot: Sendable {
+    package let records: [InstanceKey: InstanceRecord]
+    package let graph: TopologyGraph
+    package let aliases: [InstanceKey: InstanceKey]
     /// Cluster name → alias given by a cluster-name plugin.
-    public var pluginClusterAliases: [String: String] = [:]
+    package var pluginClusterAliases: [String: String] = [:]
 
-    public func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
+    package func canonical(_ key: InstanceKey) -> InstanceKey { aliases[key] ?? key }
 }

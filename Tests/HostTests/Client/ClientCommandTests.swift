@@ -1,4 +1,4 @@
-import Host
+import ConfigJSON
 import Testing
 @testable import OrchestratorClient
 

@@ -1,3 +1,4 @@
+import ConfigJSON
 import Foundation
 import Testing
 @testable import Host
@@ -42,7 +43,7 @@ struct ConfigDefaultsTests {
         #expect(config.hooks.preFailover.isEmpty && config.hooks.postPrimaryFailover.isEmpty)
         #expect(config.plugins.timeoutSeconds == 10)
         #expect(config.plugins.luaScripts.isEmpty && config.plugins.hookDirectories.isEmpty)
-        #expect(config.proxySQL.isEmpty)
+        #expect(config.blocks.types.isEmpty)
         #expect(Configuration.defaults == config)
     }
 
@@ -58,23 +59,6 @@ struct ConfigDefaultsTests {
     func nullKeepsDefault() throws {
         let loaded = try parseConfig(#"{"InstancePollSeconds": null, "DiscoverySeeds": null}"#)
         #expect(loaded.configuration == Configuration())
-    }
-
-    @Test("a ProxySQL entry gets ProxySQL's own defaults")
-    func proxySQLEndpointDefaults() throws {
-        let loaded = try parseConfig(#"{"ProxySQL": [{"Address": "127.0.0.1", "WriterHostgroup": 10}]}"#)
-        let endpoint = try #require(loaded.configuration.proxySQL.first)
-        #expect(endpoint.address == "127.0.0.1")
-        #expect(endpoint.port == 6132)
-        #expect(endpoint.user == "admin")
-        #expect(endpoint.password.value == "admin")
-        #expect(endpoint.writerHostgroup == 10)
-        #expect(endpoint.readerHostgroup == nil)
-        #expect(endpoint.preFailoverDrain == false)
-        #expect(endpoint.sslMode == .prefer)
-        #expect(endpoint.connectTimeoutSeconds == 2)
-        #expect(endpoint.timeoutSeconds == 30)
-        #expect(endpoint.hostPort.description == "127.0.0.1:6132")
     }
 
     @Test("the fork's PostgreSQL lab config loads with its values and no warnings")
@@ -148,9 +132,6 @@ struct ConfigDefaultsTests {
         config.recovery.periodBlockSeconds = 45
         config.recovery.recoverPrimaryClusterFilters = [".*"]
         config.hooks.preFailover = ["exit 0"]
-        var endpoint = ProxySQLEndpoint(address: "proxy", port: 6134, writerHostgroup: 10, readerHostgroup: 20)
-        endpoint.password = "pw"
-        config.proxySQL = [endpoint]
 
         for original in [Configuration(), config] {
             let json = ConfigJSONWriter.pretty(original.rendered(redact: false))

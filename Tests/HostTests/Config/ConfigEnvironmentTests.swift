@@ -29,14 +29,11 @@ struct ConfigEnvironmentTests {
         let config = try parseConfig("""
             {"DiscoverySeeds": ["${PG_HOST}:5433", "${PG_HOST}"],
              "ClusterNameToAlias": {"^db1": "main-${PG_HOST}"},
-             "LuaScripts": ["/etc/orc/${PG_HOST}.lua"],
-             "ProxySQL": [{"Address": "${PROXY_HOST}", "Password": "${PROXY_PASS}", "WriterHostgroup": 10}]}
+             "LuaScripts": ["/etc/orc/${PG_HOST}.lua"]}
             """, environment: environment).configuration
         #expect(config.discovery.seeds == ["db1:5433", "db1"])
         #expect(config.clusters.nameToAlias == [.init(pattern: "^db1", alias: "main-db1")])
         #expect(config.plugins.luaScripts == ["/etc/orc/db1.lua"])
-        #expect(config.proxySQL.first?.address == "10.0.0.5")
-        #expect(config.proxySQL.first?.password.value == "proxy-secret")
     }
 
     @Test("an undefined variable is refused, naming the key and the variable")
@@ -58,7 +55,6 @@ struct ConfigEnvironmentTests {
 
     @Test("an undefined variable inside a list or an object names the element", arguments: [
         (#"{"DiscoverySeeds": ["db0", "${NOPE}:5432"]}"#, "DiscoverySeeds[1]"),
-        (#"{"ProxySQL": [{"Address": "${NOPE}", "WriterHostgroup": 1}]}"#, "ProxySQL[0].Address"),
         (#"{"ClusterNameToAlias": {"^a": "${NOPE}"}}"#, #"ClusterNameToAlias["^a"]"#),
     ])
     func undefinedNested(json: String, key: String) throws {

@@ -134,12 +134,6 @@ struct ConfigErrorTests {
                       expecting: "a port number from 1 to 65535")
     }
 
-    @Test("a ProxySQL Port must be a port", arguments: ["0", "70000"])
-    func proxySQLPort(value: String) {
-        expectRefusal("{\"ProxySQL\": [{\"Address\": \"p\", \"WriterHostgroup\": 1, \"Port\": \(value)}]}",
-                      key: "ProxySQL[0].Port", value: value, expecting: "a port number from 1 to 65535")
-    }
-
     @Test("ListenAddress must be [host]:port with a valid port",
           arguments: [":0", ":65536", "127.0.0.1:99999", "[::1]:0", "localhost", "::1:3000", "", ":", "[::1]x", "a b:3000"])
     func badListenAddress(value: String) {
@@ -289,41 +283,6 @@ struct ConfigErrorTests {
     func urlPrefix() throws {
         #expect(try parseConfig(#"{"URLPrefix": "orchestrator/"}"#).configuration.http.urlPrefix == "/orchestrator")
         #expect(try parseConfig(#"{"URLPrefix": "/"}"#).configuration.http.urlPrefix == "")
-    }
-
-    // MARK: ProxySQL
-
-    @Test("ProxySQL must be a list of endpoint objects")
-    func proxySQLShape() {
-        expectRefusal(#"{"ProxySQL": {"Address": "p"}}"#, key: "ProxySQL", value: #"{"Address":"p"}"#,
-                      expecting: "a list of ProxySQL admin endpoints")
-        expectRefusal(#"{"ProxySQL": ["p:6132"]}"#, key: "ProxySQL[0]", value: #""p:6132""#, expecting: "an endpoint object")
-    }
-
-    @Test("ProxySQL entries need Address and WriterHostgroup")
-    func proxySQLRequired() throws {
-        let noAddress = try #require(configError(#"{"ProxySQL": [{"WriterHostgroup": 1}]}"#))
-        #expect(noAddress.kind == .missingValue)
-        #expect(noAddress.key == "ProxySQL[0].Address")
-        #expect(noAddress.description.hasPrefix("orchestrator.conf.json: ProxySQL[0].Address: missing, expected "))
-        let noWriter = try #require(configError(#"{"ProxySQL": [{"Address": "a", "WriterHostgroup": 1}, {"Address": "b"}]}"#))
-        #expect(noWriter.key == "ProxySQL[1].WriterHostgroup")
-    }
-
-    @Test("ProxySQL hostgroups: not negative, reader differs from writer")
-    func proxySQLHostgroups() throws {
-        expectRefusal(#"{"ProxySQL": [{"Address": "a", "WriterHostgroup": -1}]}"#, key: "ProxySQL[0].WriterHostgroup",
-                      value: "-1", expecting: ">= 0")
-        expectRefusal(#"{"ProxySQL": [{"Address": "a", "WriterHostgroup": 10, "ReaderHostgroup": 10}]}"#,
-                      key: "ProxySQL[0].ReaderHostgroup", value: "10", expecting: "other than WriterHostgroup (10)")
-        let config = try parseConfig(#"{"ProxySQL": [{"Address": "a", "WriterHostgroup": 10, "ReaderHostgroup": 20, "PreFailoverDrain": true}]}"#)
-            .configuration
-        #expect(config.proxySQL.first?.readerHostgroup == 20)
-        #expect(config.proxySQL.first?.preFailoverDrain == true)
-        expectRefusal(#"{"ProxySQL": [{"Address": "a b", "WriterHostgroup": 10}]}"#, key: "ProxySQL[0].Address",
-                      value: #""a b""#, expecting: "no spaces")
-        expectRefusal(#"{"ProxySQL": [{"Address": "a", "WriterHostgroup": 1, "TimeoutSeconds": 0}]}"#,
-                      key: "ProxySQL[0].TimeoutSeconds", value: "0", expecting: ">= 1")
     }
 
     // MARK: the file itself

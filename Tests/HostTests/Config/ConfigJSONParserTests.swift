@@ -1,5 +1,5 @@
+import ConfigJSON
 import Testing
-@testable import Host
 
 @Suite("Config JSON parser")
 struct ConfigJSONParserTests {

@@ -1,3 +1,4 @@
+import ConfigJSON
 import Testing
 @testable import Host
 
@@ -23,14 +24,6 @@ struct ConfigUnknownKeyTests {
     func suggestionForAlias() throws {
         let loaded = try parseConfig(#"{"RecoverPrimaryClusterFilter": []}"#)
         #expect(loaded.warnings.first?.hasSuffix(#"did you mean "RecoverPrimaryClusterFilters"?"#) == true)
-    }
-
-    @Test("unknown keys inside a ProxySQL entry are named with their path")
-    func unknownInProxySQL() throws {
-        let loaded = try parseConfig(#"{"ProxySQL": [{"Address": "p", "WriterHostgroup": 1, "Pasword": "x"}]}"#)
-        #expect(loaded.warnings == [
-            #"orchestrator.conf.json: unknown key "ProxySQL[0].Pasword" ignored; did you mean "Password"?"#,
-        ])
     }
 
     @Test("keys we know but ignore produce no warning", arguments: [

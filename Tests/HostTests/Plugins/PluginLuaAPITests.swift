@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
 import Host
+import PGClient
 import Testing
 
 @Suite struct PluginLuaAPITests {
@@ -55,28 +56,6 @@ import Testing
             end)
             """, services: testServices(configuration: configuration))
         #expect(reason == "7|nil|nil")
-    }
-
-    @Test func proxysqlUsesConfiguredEndpointsWithTheirCredentials() async throws {
-        let config = try Configuration.parse(data: Data("""
-            {"ProxySQL": [{"Address": "127.0.0.1", "Port": 6132, "User": "radmin", "Password": "pw", "WriterHostgroup": 10, "ReaderHostgroup": 20}]}
-            """.utf8), source: "test.json", environment: [:]).configuration
-        let seen = Recorder<String>()
-        let services = testServices(configuration: config, proxysql: { target, sql, _ in
-            seen.append("\(target.user)/\(target.password)@\(target.host):\(target.port) \(sql)")
-            return PGResult(columns: ["n"], rows: [["1"]], commandTag: "SELECT 1")
-        })
-        let reason = try await raisedReason("""
-            orc.on("analysis", function(ev)
-              local e = orc.proxysql_endpoints()[1]
-              local r = orc.proxysql(e, "SELECT 1 AS n")
-              local ok, err = pcall(orc.proxysql, {host = "10.9.9.9", port = 6132}, "SELECT 1")
-              return {raise = "P", reason = e.writer_hostgroup .. "," .. e.reader_hostgroup .. "," .. r.rows[1].n .. "," ..
-                r.command .. "," .. tostring(e.password) .. "," .. tostring(ok) .. "," .. tostring(err:find("not a configured") ~= nil)}
-            end)
-            """, services: services)
-        #expect(reason == "10,20,1,SELECT 1,nil,false,true")
-        #expect(seen.elements == ["radmin/pw@127.0.0.1:6132 SELECT 1 AS n"])
     }
 
     @Test func sqlPassesParametersAndReturnsRows() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PGClient
 import PGTestKit
 import HookAPI
 import Host
@@ -45,14 +46,15 @@ struct UnusedService: Error, CustomStringConvertible {
     var description: String { "not available in this test" }
 }
 
-/// Services for tests: no topology, no servers; ProxySQL and SQL answered by the closures given.
+/// Services for tests: no topology, no servers; SQL answered by the closure given, and
+/// `functions` added to the Lua API as a compiled-in plugin would.
 func testServices(
     configuration: Configuration = Configuration(), environment: [String: String] = ProcessInfo.processInfo.environment,
     sql: @escaping @Sendable (InstanceKey, String, [String?], Duration) async throws -> PGResult = { _, _, _, _ in throw UnusedService() },
-    proxysql: @escaping @Sendable (PluginServices.ProxySQLTarget, String, Duration) async throws -> PGResult = { _, _, _ in throw UnusedService() }
+    functions: [LuaAPIFunction] = []
 ) -> PluginServices {
     PluginServices(configuration: configuration, logger: quietLogger, environment: environment, topology: { nil },
-                   sql: sql, proxysql: proxysql)
+                   sql: sql, functions: functions)
 }
 
 func pluginSettings(lua: [String] = [], directories: [String] = [], timeoutSeconds: Int = 5) -> Configuration.Plugins {

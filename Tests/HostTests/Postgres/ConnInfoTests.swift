@@ -1,4 +1,5 @@
 import Host
+import PGClient
 import Testing
 
 @Suite("ConnInfo: libpq connection strings")
@@ -97,8 +98,8 @@ struct ConnInfoSecretsTests {
         #expect(connector.withQueryTimeout(.seconds(7)).conninfo(for: InstanceKey(host: "db1", port: 5432))["options"]?
             .hasSuffix("statement_timeout=7000 -c lock_timeout=7000") == true)
         // ProxySQL's admin port knows no PostgreSQL settings.
-        let proxy = Connector(user: "u", password: "p", sslMode: "require", pinsSessionSettings: false)
-        #expect(proxy.conninfo(for: InstanceKey(host: "p", port: 6132))["options"] == nil)
+        let proxy = PGConnectionSettings(user: "u", password: "p", sslMode: "require", pinsSessionSettings: false)
+        #expect(proxy.conninfo(host: "p", port: 6132)["options"] == nil)
     }
 
     @Test("TLS keys reach libpq: sslrootcert, sslcert, sslkey, sslcrl, channel_binding")

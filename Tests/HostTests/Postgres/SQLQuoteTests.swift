@@ -1,5 +1,6 @@
 import HookAPI
 import Host
+import PGClient
 import Testing
 
 @Suite("SQLQuote: the one audited SQL text builder")

@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
 @testable import Host
+import PGClient
 import Testing
 
 /// Values a monitored server, a plugin or a corrupt SQLite file can hand the daemon that used

@@ -1,6 +1,7 @@
 import Foundation
 import HookAPI
 @testable import Host
+import PGClient
 import Synchronization
 import Testing
 

@@ -7,16 +7,16 @@ import Synchronization
 /// thread for as long as DNS takes. We resolve on a Dispatch worker (never the cooperative
 /// pool), give libpq the address as `hostaddr` (keeping `host` for TLS and messages), and stop
 /// waiting at the connect deadline even if the lookup itself hangs.
-enum HostResolver {
+package enum HostResolver {
     /// False for IP literals, socket directories and multi-host lists (libpq handles those).
-    static func needsLookup(_ host: String) -> Bool {
+    package static func needsLookup(_ host: String) -> Bool {
         if host.isEmpty || host.hasPrefix("/") || host.hasPrefix("@") || host.contains(",") { return false }
         var v4 = in_addr()
         var v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) != 1 && inet_pton(AF_INET6, host, &v6) != 1
     }
 
-    static func resolve(_ host: String, endpoint: String, deadline: ContinuousClock.Instant) async throws(PGError) -> String {
+    package static func resolve(_ host: String, endpoint: String, deadline: ContinuousClock.Instant) async throws(PGError) -> String {
         let result: Result<String, PGError> = await withCheckedContinuation { continuation in
             let once = Mutex<CheckedContinuation<Result<String, PGError>, Never>?>(continuation)
             let finish: @Sendable (Result<String, PGError>) -> Void = { result in

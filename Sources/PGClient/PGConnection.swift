@@ -70,9 +70,9 @@ public actor PGConnection {
     /// instead of at the next poll.
     /// `wakeup` ends the wait early from elsewhere. Without an open, idle connection this is a
     /// plain wait for the deadline (or the wake-up).
-    func waitForServerActivity(until deadline: ContinuousClock.Instant, wakeup: PGWakeup? = nil) async -> Bool {
+    package func waitForServerActivity(until deadline: ContinuousClock.Instant, wakeup: PGWakeup? = nil) async -> Bool {
         let fd: Int32 = if !busy, let conn, PQstatus(conn) == CONNECTION_OK { PQsocket(conn) } else { -1 }
-        return await SocketPoller.shared.wait(fd: fd, for: .read, until: deadline, interruption: wakeup) == .ready
+        return await SocketPoller.shared.wait(fd: fd, for: .read, until: deadline, interruption: wakeup?.interruption) == .ready
     }
 
     /// Runs one statement with `$1…$n` parameters through the extended protocol

@@ -1,3 +1,5 @@
+public import Host
+
 /// One entry of the `ProxySQL` list: a ProxySQL PostgreSQL admin interface that the built-in
 /// rewire plugin updates after a promotion.
 public struct ProxySQLEndpoint: Sendable, Equatable {

@@ -1,9 +1,12 @@
+import ConfigJSON
+public import Host
+
 /// The key table of one `ProxySQL` list entry. Defaults follow ProxySQL's own
 /// (`admin-pgsql_ifaces` 0.0.0.0:6132, `admin-admin_credentials` admin:admin).
-enum ProxySQLEndpointKeys {
-    typealias Key = ConfigKeyDescriptor<ProxySQLEndpoint>
+package enum ProxySQLEndpointKeys {
+    package typealias Key = ConfigKeyDescriptor<ProxySQLEndpoint>
 
-    static let all: [Key] = [
+    package static let all: [Key] = [
         Key.text("Address", \.address, .proxySQL, typeName: "string (host or IP)", check: { value in
             if value.isEmpty { return "a host name or IP address" }
             if value.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "'" }) {
@@ -13,7 +16,7 @@ enum ProxySQLEndpointKeys {
         }, doc: "Host of the ProxySQL admin interface.").required(),
         .port("Port", \.port, .proxySQL,
               doc: "PostgreSQL-protocol admin port (`admin-pgsql_ifaces`, default 6132; 6032 is the MySQL-protocol one)."),
-        .text("User", \.user, .proxySQL, check: ConfigKeys.nonEmpty("an admin user name"),
+        .text("User", \.user, .proxySQL, check: { $0.isEmpty ? "an admin user name" : nil },
               doc: "Admin user. ProxySQL's built-in `admin` may only log in from localhost; for a remote ProxySQL add "
                 + "a dedicated `user:password` pair to `admin-admin_credentials`."),
         .secret("Password", \.password, .proxySQL,
@@ -44,4 +47,8 @@ enum ProxySQLEndpointKeys {
         render: { endpoint, _ in
             [ConfigJSONMember(key: "ReaderHostgroup", value: endpoint.readerHostgroup.map(ConfigJSONValue.integer) ?? .null)]
         })
+}
+
+extension ProxySQLEndpoint: ConfigRoot {
+    public static var swiftPathPrefix: String { "config.proxySQL[i]" }
 }

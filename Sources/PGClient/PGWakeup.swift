@@ -2,11 +2,18 @@
 /// poll loop out of `PGConnection.waitForServerActivity` or `sleep(until:)`. The poller's
 /// interruption under the client's name, so callers never reach into the poller; a wake that
 /// comes while nothing waits ends the next wait at once. One waiter at a time.
-typealias PGWakeup = SocketPoller.Interruption
+package final class PGWakeup: Sendable {
+    let interruption = SocketPoller.Interruption()
 
-extension PGWakeup {
+    package init() {}
+
+    /// Ends the current wait, or the next one if none is in progress.
+    package func interrupt() {
+        interruption.interrupt()
+    }
+
     /// Waits until `deadline` or until woken, with no connection to watch.
-    func sleep(until deadline: ContinuousClock.Instant) async {
-        _ = await SocketPoller.shared.wait(fd: -1, for: .read, until: deadline, interruption: self)
+    package func sleep(until deadline: ContinuousClock.Instant) async {
+        _ = await SocketPoller.shared.wait(fd: -1, for: .read, until: deadline, interruption: interruption)
     }
 }

@@ -1,19 +1,19 @@
 /// Renders a `ConfigJSONValue` as JSON text: compact for messages, indented for the redacted
 /// configuration dump. Member order is kept, so output is deterministic.
-package enum ConfigJSONWriter {
-    package static func compact(_ value: ConfigJSONValue) -> String {
+public enum ConfigJSONWriter {
+    public static func compact(_ value: ConfigJSONValue) -> String {
         var out = ""
         write(value, into: &out, indent: nil, level: 0)
         return out
     }
 
-    package static func pretty(_ value: ConfigJSONValue) -> String {
+    public static func pretty(_ value: ConfigJSONValue) -> String {
         var out = ""
         write(value, into: &out, indent: "  ", level: 0)
         return out
     }
 
-    package static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

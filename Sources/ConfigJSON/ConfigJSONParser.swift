@@ -2,13 +2,13 @@
 /// line and column of the first error. Written here instead of using `JSONSerialization`
 /// because that one cannot tell `1` from `true` on every platform, loses member order and
 /// duplicates, and gives no position for syntax errors.
-package struct ConfigJSONParser {
-    package struct SyntaxError: Error, Equatable {
-        var line: Int
-        var column: Int
+public struct ConfigJSONParser {
+    public struct SyntaxError: Error, Equatable {
+        public var line: Int
+        public var column: Int
         /// What was found, already phrased for a message: `"}"`, `end of file`, ...
-        var found: String
-        var expected: String
+        public var found: String
+        public var expected: String
     }
 
     /// Deeper nesting than this is refused instead of risking the stack.
@@ -20,7 +20,7 @@ package struct ConfigJSONParser {
     private var column = 1
     private var depth = 0
 
-    package static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> ConfigJSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> ConfigJSONValue {
         var parser = ConfigJSONParser(bytes: bytes)
         return try parser.parseDocument()
     }
